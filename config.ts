@@ -1,0 +1,33 @@
+/**
+ * Access profiles offered by this app. Edit, then `slack deploy`.
+ *
+ * Every field is described in the README ("config.ts reference") and in
+ * `lib/config_schema.ts`. The file is validated when the app loads: a mistake
+ * fails `slack deploy` and `deno task test` with a message naming the profile
+ * and the field.
+ *
+ * @module
+ */
+import { type ConfigInput, parseConfig } from "./lib/config_schema.ts";
+
+/** The profiles as written by the tailnet admin. */
+export const rawConfig: ConfigInput = {
+  profiles: [
+    {
+      description: "Production",
+      attribute: "custom:prodAccess",
+      maxSeconds: 8 * 3600,
+      approverEmails: ["bob@example.com", "carol@example.com"],
+      // notifyChannel: "C06TH49GKHC",
+    },
+    {
+      description: "Staging (self-service)",
+      attribute: "custom:stagingAccess",
+      maxSeconds: 86_400,
+      canSelfApprove: true,
+    },
+  ],
+};
+
+/** The validated configuration used by every function. */
+export const config = parseConfig(rawConfig);

@@ -1,0 +1,50 @@
+/**
+ * The request that travels from the form to the approval step.
+ *
+ * It carries identifiers only: the profile is looked up again in the current
+ * `config.ts` and the device again in Tailscale when the request is decided,
+ * so nothing shown to the approver or granted comes from stale or forged
+ * workflow data.
+ *
+ * @module
+ */
+import { DefineType, Schema } from "deno-slack-sdk/mod.ts";
+import { z } from "zod";
+
+/** Slack custom type for the request, used as a workflow step output/input. */
+export const AccessRequestType = DefineType({
+  name: "AccessRequest",
+  type: Schema.types.object,
+  additionalProperties: false,
+  required: [
+    "requester",
+    "attribute",
+    "device_id",
+    "duration_seconds",
+    "approver",
+    "reason",
+  ],
+  properties: {
+    requester: { type: Schema.slack.types.user_id },
+    /** The profile's attribute key: the profile's identity in config.ts. */
+    attribute: { type: Schema.types.string },
+    /** Tailscale node ID of the chosen device. */
+    device_id: { type: Schema.types.string },
+    duration_seconds: { type: Schema.types.integer },
+    approver: { type: Schema.slack.types.user_id },
+    reason: { type: Schema.types.string },
+  },
+});
+
+/** The request as the app checks it when it arrives as a function input. */
+export const AccessRequestSchema = z.object({
+  requester: z.string().regex(/^[UW][A-Z0-9]+$/),
+  attribute: z.string().min(1),
+  device_id: z.string().min(1),
+  duration_seconds: z.number().int().positive(),
+  approver: z.string().regex(/^[UW][A-Z0-9]+$/),
+  reason: z.string().trim().min(1),
+});
+
+/** A request for access, as submitted. */
+export type AccessRequest = z.output<typeof AccessRequestSchema>;

@@ -1,0 +1,248 @@
+/**
+ * Messages about a request: the approver's prompt and everyone's outcome
+ * notices, as pure Block Kit builders.
+ *
+ * @module
+ */
+import type { Profile } from "../config_schema.ts";
+import {
+  adminConsoleUrl,
+  deviceName,
+  escapeMrkdwn,
+  ownershipText,
+  primaryAddress,
+} from "../device_text.ts";
+import { formatDuration } from "../durations.ts";
+import type { Device } from "../tailscale/mod.ts";
+
+/** action_id of the Approve button. */
+export const APPROVE_ACTION = "approve_request";
+/** action_id of the Deny button. */
+export const DENY_ACTION = "deny_request";
+
+// deno-lint-ignore no-explicit-any
+type Block = Record<string, any>;
+/** A message: fallback text (notifications, screen readers) and blocks. */
+export type SlackMessage = { text: string; blocks: Block[] };
+
+/** A request with its profile and device resolved. */
+export type RequestSummary = {
+  requesterId: string;
+  approverId: string;
+  profile: Profile;
+  device: Device;
+  durationSeconds: number;
+  reason: string;
+};
+
+/** How a request ended. */
+export type Outcome =
+  | { kind: "granted"; expiresAt: Date; selfApproved: boolean }
+  | { kind: "denied" }
+  | { kind: "failed"; error: string };
+
+/** A date Slack renders in each reader's own time zone. */
+export function slackDate(date: Date): string {
+  const unix = Math.floor(date.getTime() / 1000);
+  const fallback = date.toISOString().replace(/\.\d+Z$/, "Z");
+  return `<!date^${unix}^{date_short_pretty} at {time}|${fallback}>`;
+}
+
+/** `alice-laptop` linked to the admin console. */
+function deviceLink(device: Device): string {
+  return `<${adminConsoleUrl(device)}|${escapeMrkdwn(deviceName(device))}>`;
+}
+
+function summaryBlocks(s: RequestSummary, headline: string): Block[] {
+  const address = primaryAddress(s.device);
+  return [
+    {
+      type: "section",
+      block_id: "summary",
+      text: { type: "mrkdwn", text: headline },
+      fields: [
+        {
+          type: "mrkdwn",
+          text: `*Device*\n${deviceLink(s.device)}${
+            address ? ` (${address})` : ""
+          }`,
+        },
+        {
+          type: "mrkdwn",
+          text: `*Device is*\n${escapeMrkdwn(ownershipText(s.device))}`,
+        },
+        {
+          type: "mrkdwn",
+          text: `*Duration*\n${formatDuration(s.durationSeconds)}`,
+        },
+        {
+          type: "mrkdwn",
+          text: `*Attribute*\n\`${s.profile.attribute}\``,
+        },
+      ],
+    },
+    {
+      type: "section",
+      block_id: "reason",
+      text: { type: "mrkdwn", text: `*Reason*\n>${escapeMrkdwn(s.reason)}` },
+    },
+  ];
+}
+
+function requestHeadline(s: RequestSummary): string {
+  return `<@${s.requesterId}> requests access to *${
+    escapeMrkdwn(s.profile.description)
+  }*.`;
+}
+
+/** The approver's prompt with Approve and Deny buttons. */
+export function approvalRequestMessage(s: RequestSummary): SlackMessage {
+  return {
+    text: `<@${s.requesterId}> requests Tailscale access to ${s.profile.description}`,
+    blocks: [
+      ...summaryBlocks(s, requestHeadline(s)),
+      {
+        type: "actions",
+        block_id: "decision",
+        elements: [
+          {
+            type: "button",
+            action_id: APPROVE_ACTION,
+            text: { type: "plain_text", text: "Approve" },
+            style: "primary",
+            value: "approve",
+          },
+          {
+            type: "button",
+            action_id: DENY_ACTION,
+            text: { type: "plain_text", text: "Deny" },
+            style: "danger",
+            value: "deny",
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function outcomeLine(s: RequestSummary, o: Outcome): string {
+  switch (o.kind) {
+    case "granted":
+      return o.selfApproved
+        ? `:white_check_mark: Self-approved by <@${s.approverId}>. Access is active until ${
+          slackDate(o.expiresAt)
+        }.`
+        : `:white_check_mark: Approved by <@${s.approverId}>. Access is active until ${
+          slackDate(o.expiresAt)
+        }.`;
+    case "denied":
+      return `:x: Denied by <@${s.approverId}>. Nothing was changed in Tailscale.`;
+    case "failed":
+      return `:warning: Approved by <@${s.approverId}>, but the grant *failed*: ${
+        escapeMrkdwn(o.error)
+      } Access was not granted.`;
+  }
+}
+
+/** The approver's prompt after the decision: same summary, no buttons. */
+export function decidedApprovalMessage(
+  s: RequestSummary,
+  o: Outcome,
+): SlackMessage {
+  return {
+    text: plainOutcome(s, o),
+    blocks: [
+      ...summaryBlocks(s, requestHeadline(s)),
+      {
+        type: "context",
+        block_id: "outcome",
+        elements: [{ type: "mrkdwn", text: outcomeLine(s, o) }],
+      },
+    ],
+  };
+}
+
+/** Tells the requester their request reached the approver. */
+export function requestSentMessage(s: RequestSummary): SlackMessage {
+  const text = `Your request for access to *${
+    escapeMrkdwn(s.profile.description)
+  }* on ${deviceLink(s.device)} for ${
+    formatDuration(s.durationSeconds)
+  } was sent to <@${s.approverId}>. You will hear here when they decide.`;
+  return {
+    text: `Your request for ${s.profile.description} was sent to the approver`,
+    blocks: [{ type: "section", block_id: "sent", text: { type: "mrkdwn", text } }],
+  };
+}
+
+/** Tells the requester how their request ended. */
+export function requesterOutcomeMessage(
+  s: RequestSummary,
+  o: Outcome,
+): SlackMessage {
+  const what = `*${escapeMrkdwn(s.profile.description)}* on ${
+    deviceLink(s.device)
+  }`;
+  let text: string;
+  switch (o.kind) {
+    case "granted":
+      text = `:white_check_mark: Your access to ${what} is active until ${
+        slackDate(o.expiresAt)
+      } (${
+        o.selfApproved ? "self-approved" : `approved by <@${s.approverId}>`
+      }).`;
+      break;
+    case "denied":
+      text = `:x: <@${s.approverId}> denied your request for ${what}.`;
+      break;
+    case "failed":
+      text = `:warning: <@${s.approverId}> approved your request for ${what}, but the grant *failed*: ${
+        escapeMrkdwn(o.error)
+      } You do not have access. Try again later or ask a tailnet admin.`;
+      break;
+  }
+  return {
+    text: plainOutcome(s, o),
+    blocks: [{ type: "section", block_id: "outcome", text: { type: "mrkdwn", text } }],
+  };
+}
+
+/** Tells the profile's notify channel how a request ended. */
+export function channelOutcomeMessage(
+  s: RequestSummary,
+  o: Outcome,
+): SlackMessage {
+  return {
+    text: plainOutcome(s, o),
+    blocks: [
+      ...summaryBlocks(s, requestHeadline(s)),
+      {
+        type: "context",
+        block_id: "outcome",
+        elements: [{ type: "mrkdwn", text: outcomeLine(s, o) }],
+      },
+    ],
+  };
+}
+
+/** One-line plain outcome, for notification text. */
+function plainOutcome(s: RequestSummary, o: Outcome): string {
+  const who = `<@${s.requesterId}>`;
+  const what = `${s.profile.description} on ${deviceName(s.device)}`;
+  switch (o.kind) {
+    case "granted":
+      return `${who} was granted ${what} until ${o.expiresAt.toISOString()}`;
+    case "denied":
+      return `${who}'s request for ${what} was denied`;
+    case "failed":
+      return `${who}'s request for ${what} was approved but the grant failed`;
+  }
+}
+
+/** A plain notice to a person, e.g. why a request could not go ahead. */
+export function noticeMessage(text: string): SlackMessage {
+  return {
+    text,
+    blocks: [{ type: "section", block_id: "notice", text: { type: "mrkdwn", text } }],
+  };
+}

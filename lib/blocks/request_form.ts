@@ -1,0 +1,280 @@
+/**
+ * The request modal, as pure Block Kit builders.
+ *
+ * @module
+ */
+import { type ApproverField, localTime } from "../approvers.ts";
+import type { Profile } from "../config_schema.ts";
+import { escapeMrkdwn, truncate } from "../device_text.ts";
+import {
+  defaultDuration,
+  durationChoices,
+  formatDuration,
+} from "../durations.ts";
+import { FIELD } from "../form_state.ts";
+
+/** callback_id of the request modal (routes its submission). */
+export const REQUEST_FORM_CALLBACK_ID = "request_access_form";
+/** Longest reason accepted; keeps the Tailscale comment within 200 characters. */
+export const MAX_REASON_LENGTH = 120;
+
+// deno-lint-ignore no-explicit-any
+type Block = Record<string, any>;
+/** A modal view. */
+export type ModalView = {
+  type: "modal";
+  callback_id?: string;
+  title: { type: "plain_text"; text: string };
+  submit?: { type: "plain_text"; text: string };
+  close: { type: "plain_text"; text: string };
+  blocks: Block[];
+  private_metadata?: string;
+  notify_on_close?: boolean;
+};
+
+const plain = (text: string) => ({ type: "plain_text" as const, text });
+
+/** Everything the form shows. */
+export type RequestFormInput = {
+  profiles: readonly Profile[];
+  /** The chosen profile, if any. */
+  profile?: Profile;
+  approver: ApproverField;
+  requesterId: string;
+  now: Date;
+};
+
+/** block_ids that depend on the profile, so Slack resets them when it changes. */
+export function profileBlockId(field: string, profile: Profile): string {
+  return `${field}:${profile.attribute}`;
+}
+
+/** The request modal for the given state. */
+export function requestFormView(input: RequestFormInput): ModalView {
+  const { profile } = input;
+  const blocks: Block[] = [profileBlock(input.profiles, profile)];
+  if (profile && input.approver.kind === "nobody") {
+    blocks.push({
+      type: "section",
+      block_id: "nobody_can_approve",
+      text: {
+        type: "mrkdwn",
+        text: `:warning: ${escapeMrkdwn(input.approver.reason)}`,
+      },
+    });
+  } else if (profile) {
+    blocks.push(
+      deviceBlock(),
+      durationBlock(profile),
+      approverBlock(profile, input.approver, input.requesterId, input.now),
+      reasonBlock(),
+    );
+  } else {
+    blocks.push({
+      type: "context",
+      block_id: "choose_profile_first",
+      elements: [{
+        type: "mrkdwn",
+        text: "Choose what you want to access to see the rest of the form.",
+      }],
+    });
+  }
+  return {
+    type: "modal",
+    callback_id: REQUEST_FORM_CALLBACK_ID,
+    title: plain("Request access"),
+    submit: plain("Send request"),
+    close: plain("Cancel"),
+    // The workflow waits on this form; closing it must end the step.
+    notify_on_close: true,
+    blocks,
+  };
+}
+
+function profileBlock(profiles: readonly Profile[], chosen?: Profile): Block {
+  const options = profiles.map((p) => ({
+    text: plain(p.description),
+    value: p.attribute,
+  }));
+  return {
+    type: "input",
+    block_id: FIELD.profile,
+    dispatch_action: true,
+    label: plain("What do you need access to?"),
+    element: {
+      type: "static_select",
+      action_id: FIELD.profile,
+      placeholder: plain("Choose access…"),
+      options,
+      ...(chosen
+        ? { initial_option: options.find((o) => o.value === chosen.attribute) }
+        : {}),
+    },
+  };
+}
+
+function deviceBlock(): Block {
+  return {
+    type: "input",
+    block_id: FIELD.device,
+    label: plain("From which device?"),
+    hint: plain("Your own devices come first. Type a name, IP or node ID."),
+    element: {
+      type: "external_select",
+      action_id: FIELD.device,
+      placeholder: plain("Choose a device…"),
+      min_query_length: 0,
+    },
+  };
+}
+
+function durationBlock(profile: Profile): Block {
+  const options = durationChoices(profile.maxSeconds).map((s) => ({
+    text: plain(formatDuration(s)),
+    value: String(s),
+  }));
+  const initial = String(defaultDuration(profile.maxSeconds));
+  return {
+    type: "input",
+    block_id: profileBlockId(FIELD.duration, profile),
+    label: plain("For how long?"),
+    element: {
+      type: "static_select",
+      action_id: FIELD.duration,
+      options,
+      initial_option: options.find((o) => o.value === initial) ?? options[0],
+    },
+  };
+}
+
+function approverBlock(
+  profile: Profile,
+  field: ApproverField,
+  requesterId: string,
+  now: Date,
+): Block {
+  const base = {
+    type: "input",
+    block_id: profileBlockId(FIELD.approver, profile),
+    label: plain("Who should approve?"),
+  };
+  switch (field.kind) {
+    case "loading":
+      // A select with no options is invalid Block Kit; say what is happening.
+      return {
+        type: "context",
+        block_id: "approver_loading",
+        elements: [{ type: "mrkdwn", text: "_Looking up approvers…_" }],
+      };
+    case "self": {
+      const option = {
+        text: plain("No approval needed (you approve it yourself)"),
+        value: requesterId,
+      };
+      return {
+        ...base,
+        element: {
+          type: "radio_buttons",
+          action_id: FIELD.approver,
+          options: [option],
+          initial_option: option,
+        },
+      };
+    }
+    case "choices": {
+      const options = field.approvers.map((p) => ({
+        text: {
+          type: "mrkdwn",
+          text: truncate(
+            `*${escapeMrkdwn(p.name)}*${p.id === requesterId ? " (you)" : ""}`,
+            75,
+          ),
+        },
+        description: plain(`Local time ${localTime(p, now)}`),
+        value: p.id,
+      }));
+      return {
+        ...base,
+        ...(field.notFound.length
+          ? {
+            hint: plain(
+              truncate(
+                `Not found in Slack: ${field.notFound.join(", ")}`,
+                2000,
+              ),
+            ),
+          }
+          : {}),
+        element: {
+          type: "radio_buttons",
+          action_id: FIELD.approver,
+          options,
+          ...(options.length === 1 ? { initial_option: options[0] } : {}),
+        },
+      };
+    }
+    case "picker":
+      return {
+        ...base,
+        ...(field.restricted
+          ? {
+            hint: plain(
+              `Only the approvers configured for ${profile.description} can approve.`,
+            ),
+          }
+          : {}),
+        element: {
+          type: "users_select",
+          action_id: FIELD.approver,
+          placeholder: plain("Choose an approver…"),
+        },
+      };
+    case "nobody":
+      // Rendered as a warning section instead; see requestFormView.
+      throw new Error("approverBlock called for a profile nobody can approve");
+  }
+}
+
+function reasonBlock(): Block {
+  return {
+    type: "input",
+    block_id: FIELD.reason,
+    label: plain("Why do you need it?"),
+    element: {
+      type: "plain_text_input",
+      action_id: FIELD.reason,
+      max_length: MAX_REASON_LENGTH,
+      placeholder: plain("e.g. INC-123: read the payment service logs"),
+    },
+  };
+}
+
+/**
+ * The modal shown when the app has no Tailscale credentials: exactly which
+ * variables to set, and how.
+ */
+export function credentialsMissingView(missing: readonly string[]): ModalView {
+  const commands = missing.map((name) =>
+    `slack env add ${name} <${
+      name === "TAILSCALE_CLIENT_ID" ? "client-id" : "client-secret"
+    }>`
+  ).join("\n");
+  return {
+    type: "modal",
+    title: plain("Request access"),
+    close: plain("Close"),
+    blocks: [{
+      type: "section",
+      block_id: "credentials_missing",
+      text: {
+        type: "mrkdwn",
+        text: `:warning: This app is not connected to Tailscale yet: ${
+          missing.map((n) => `\`${n}\``).join(" and ")
+        } ${missing.length === 1 ? "is" : "are"} not set.\n` +
+          "A tailnet admin can fix this from the app's folder with:\n" +
+          "```" + commands + "```\n" +
+          "(for `slack run`, put them in a `.env` file). The OAuth client needs the scopes `devices:core:read` and `devices:posture_attributes`.",
+      },
+    }],
+  };
+}

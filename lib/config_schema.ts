@@ -1,0 +1,156 @@
+/**
+ * The schema of `config.ts`: access profiles an admin offers, validated with
+ * zod when the app loads so that a mistake fails loudly (at `slack deploy`, in
+ * `deno task test`) instead of surfacing as a broken form.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** One day: the default and most common grant length. */
+export const DEFAULT_MAX_SECONDS = 86_400;
+/** Seven days: the longest grant a profile may offer. */
+export const MAX_SECONDS_LIMIT = 7 * 86_400;
+
+/**
+ * Tailscale's documented rules for custom posture attribute keys: the
+ * `custom:` namespace, at most 50 characters in all, letters, digits, `_`
+ * and `:` only.
+ */
+const AttributeKey = z.string()
+  .startsWith("custom:", { message: 'must start with "custom:"' })
+  .max(50, { message: "must be at most 50 characters long" })
+  .regex(/^[A-Za-z0-9_:]+$/, {
+    message: "may only contain letters, digits, underscores and colons",
+  })
+  .refine((key) => key.length > "custom:".length, {
+    message: 'needs a name after "custom:"',
+  });
+
+/** Public (C…) or private (G…) channel IDs as Slack shows them in "About". */
+const ChannelId = z.string().regex(/^[CG][A-Z0-9]{6,}$/, {
+  message:
+    'must be a Slack channel ID such as "C06TH49GKHC" (channel details → About), not a channel name',
+});
+
+// Trimmed and lower-cased first: Slack and Tailscale compare emails that way.
+const Email = z.string().trim().toLowerCase().pipe(
+  z.email({ message: "must be an email address" }),
+);
+
+/** One access profile, with the same field names as Tailscale's accessbot. */
+export const ProfileSchema = z.object({
+  /** Human-readable name, shown in the form and in every message. */
+  description: z.string().trim().min(1, { message: "must not be empty" })
+    .max(75, {
+      message: "must be at most 75 characters (Slack's option text limit)",
+    }),
+  /** The custom posture attribute set to `true` while access lasts. */
+  attribute: AttributeKey,
+  /** Longest grant offered, in seconds. */
+  maxSeconds: z.number({ message: "must be a number of seconds" })
+    .int({ message: "must be a whole number of seconds" })
+    .positive({ message: "must be positive" })
+    .max(MAX_SECONDS_LIMIT, {
+      message: `must be at most ${MAX_SECONDS_LIMIT} (7 days)`,
+    })
+    .default(DEFAULT_MAX_SECONDS),
+  /** Channel told about every decision. */
+  notifyChannel: ChannelId.optional(),
+  /** Who may approve; when absent, anyone in the workspace may. */
+  approverEmails: z.array(Email).optional(),
+  /** Whether requesters may name themselves as approver. */
+  canSelfApprove: z.boolean().default(false),
+  /** Whether a self-approver still gets (and must click) the approval prompt. */
+  confirmSelfApproval: z.boolean().default(false),
+}).strict();
+
+/** The whole configuration: at least one profile, attributes unique. */
+export const ConfigSchema = z.object({
+  profiles: z.array(ProfileSchema).min(1, {
+    message: "must list at least one profile",
+  }),
+}).strict().superRefine((config, ctx) => {
+  const seen = new Map<string, number>();
+  config.profiles.forEach((profile, index) => {
+    // Tailscale compares attribute keys case-insensitively.
+    const key = profile.attribute.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["profiles", index, "attribute"],
+        message: `"${profile.attribute}" is already used by profile ${
+          first + 1
+        } (attribute keys are compared case-insensitively)`,
+      });
+    } else {
+      seen.set(key, index);
+    }
+  });
+});
+
+/** A profile after validation, with defaults filled in. */
+export type Profile = z.output<typeof ProfileSchema>;
+/** A validated configuration. */
+export type Config = z.output<typeof ConfigSchema>;
+/** What an admin writes in `config.ts` (defaults may be left out). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Raised when `config.ts` does not satisfy {@linkcode ConfigSchema}. */
+export class ConfigError extends Error {
+  /** One line per problem, each naming the profile and field. */
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `config.ts is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates raw configuration and fills in defaults.
+ *
+ * @throws {ConfigError} naming every offending profile and field.
+ */
+export function parseConfig(raw: unknown): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => describeIssue(raw, issue)),
+  );
+}
+
+function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
+  const [top, index, field, ...rest] = issue.path;
+  if (top === "profiles" && typeof index === "number") {
+    const profiles = (raw as { profiles?: unknown[] })?.profiles;
+    const description = (profiles?.[index] as { description?: unknown })
+      ?.description;
+    const name = typeof description === "string" && description.trim()
+      ? ` ("${description.trim()}")`
+      : "";
+    const where = field === undefined
+      ? ""
+      : ` field "${[field, ...rest].join(".")}"`;
+    const message = issue.code === "unrecognized_keys"
+      ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`
+      : issue.message;
+    return `profile ${index + 1}${name}${where}: ${message}`;
+  }
+  const where = issue.path.length ? `"${issue.path.join(".")}"` : "config";
+  const message = issue.code === "unrecognized_keys"
+    ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`
+    : issue.message;
+  return `${where}: ${message}`;
+}
+
+/** Finds a profile by its attribute key (the profile's identity). */
+export function findProfile(
+  config: Config,
+  attribute: string,
+): Profile | undefined {
+  return config.profiles.find((p) => p.attribute === attribute);
+}

@@ -1,0 +1,100 @@
+/**
+ * The device picker's answer: which devices match what the person typed, in
+ * which order, within Slack's option limits.
+ *
+ * @module
+ */
+import { deviceName, isTagged, primaryAddress, truncate } from "./device_text.ts";
+import type { Device } from "./tailscale/mod.ts";
+
+/** Slack allows at most 100 options in an external select's answer. */
+export const MAX_OPTIONS = 100;
+/** Slack's limit on option text. */
+const MAX_OPTION_TEXT = 75;
+
+type PlainText = { type: "plain_text"; text: string; emoji?: boolean };
+/** A select option. */
+export type Option = { text: PlainText; value: string };
+/** A labelled group of options. */
+export type OptionGroup = { label: PlainText; options: Option[] };
+/** What a block_suggestion handler returns for the device picker. */
+export type DeviceSuggestions = { option_groups: OptionGroup[] } | {
+  options: Option[];
+};
+
+/** Whether a device matches the query (name, hostname, Tailscale IP, node ID). */
+export function matchesQuery(device: Device, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return device.name.toLowerCase().includes(q) ||
+    device.hostname.toLowerCase().includes(q) ||
+    device.addresses.some((a) => a.toLowerCase().startsWith(q)) ||
+    device.nodeId.toLowerCase().startsWith(q);
+}
+
+/** Whether the device is the person's own (untagged and registered by them). */
+export function isOwnedBy(device: Device, email: string | undefined): boolean {
+  return !!email && !isTagged(device) &&
+    device.user.toLowerCase() === email.toLowerCase();
+}
+
+/**
+ * Ranks matching devices into "Your devices" (most recently seen first) and
+ * "All devices" (by name), capped at {@linkcode MAX_OPTIONS} in total.
+ */
+export function deviceSuggestions(
+  devices: readonly Device[],
+  query: string,
+  requesterEmail: string | undefined,
+): DeviceSuggestions {
+  const matching = devices.filter((d) => matchesQuery(d, query));
+  const own = matching.filter((d) => isOwnedBy(d, requesterEmail))
+    .sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? ""));
+  const others = matching.filter((d) => !isOwnedBy(d, requesterEmail))
+    .sort((a, b) => deviceName(a).localeCompare(deviceName(b)));
+  const ownShown = own.slice(0, MAX_OPTIONS);
+  const othersShown = others.slice(0, MAX_OPTIONS - ownShown.length);
+  const groups: OptionGroup[] = [];
+  if (ownShown.length) groups.push(group("Your devices", ownShown));
+  if (othersShown.length) {
+    groups.push(
+      group(ownShown.length ? "Other devices" : "All devices", othersShown),
+    );
+  }
+  return groups.length ? { option_groups: groups } : { options: [] };
+}
+
+/** The option text for a device: name · IP · OS or tags. */
+export function deviceOptionText(device: Device): string {
+  const parts = [deviceName(device)];
+  const address = primaryAddress(device);
+  if (address) parts.push(address);
+  parts.push(isTagged(device) ? device.tags.join(" ") : device.os);
+  return truncate(parts.filter(Boolean).join(" · "), MAX_OPTION_TEXT);
+}
+
+function group(label: string, devices: Device[]): OptionGroup {
+  return {
+    label: { type: "plain_text", text: label },
+    options: devices.map((d) => ({
+      text: { type: "plain_text", text: deviceOptionText(d) },
+      value: d.nodeId,
+    })),
+  };
+}
+
+/** A single unselectable-looking option explaining why there is no list. */
+export const PICKER_ERROR_VALUE = "!error";
+
+/** The picker's answer when devices cannot be listed. */
+export function deviceErrorSuggestion(message: string): DeviceSuggestions {
+  return {
+    options: [{
+      text: {
+        type: "plain_text",
+        text: truncate(`⚠️ ${message}`, MAX_OPTION_TEXT),
+      },
+      value: PICKER_ERROR_VALUE,
+    }],
+  };
+}

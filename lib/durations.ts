@@ -1,0 +1,72 @@
+/**
+ * Grant durations: the presets offered in the form and how durations read.
+ *
+ * @module
+ */
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Preset grant lengths, shortest first. */
+export const PRESET_SECONDS: readonly number[] = [
+  5 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  4 * HOUR,
+  8 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  3 * DAY,
+  5 * DAY,
+  7 * DAY,
+];
+
+/**
+ * The durations a profile offers: every preset up to `maxSeconds`, and
+ * `maxSeconds` itself when it is not a preset, so that a profile's maximum is
+ * always offered exactly (never rounded down, never an empty list).
+ */
+export function durationChoices(maxSeconds: number): number[] {
+  const choices = PRESET_SECONDS.filter((s) => s <= maxSeconds);
+  if (choices.at(-1) !== maxSeconds) choices.push(maxSeconds);
+  return choices;
+}
+
+/** The duration preselected in the form: one hour if offered, else the longest offered below it. */
+export function defaultDuration(maxSeconds: number): number {
+  return Math.min(HOUR, maxSeconds);
+}
+
+/**
+ * A duration in words: "1 hour", "90 minutes", "1 day 6 hours",
+ * "45 seconds".
+ */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  const days = Math.floor(rest / DAY);
+  rest -= days * DAY;
+  const hours = Math.floor(rest / HOUR);
+  rest -= hours * HOUR;
+  const minutes = Math.floor(rest / MINUTE);
+  rest -= minutes * MINUTE;
+  // "90 minutes" reads better than "1 hour 30 minutes" for short grants.
+  if (days === 0 && hours === 1 && minutes > 0) {
+    return `${plural(60 + minutes, "minute")}${
+      rest ? ` ${plural(rest, "second")}` : ""
+    }`;
+  }
+  if (days) parts.push(plural(days, "day"));
+  if (hours) parts.push(plural(hours, "hour"));
+  if (minutes) parts.push(plural(minutes, "minute"));
+  if (rest || parts.length === 0) parts.push(plural(rest, "second"));
+  return parts.join(" ");
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * Reading the request form's state from a Slack view payload.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** action_ids of the request form's fields. */
+export const FIELD = {
+  profile: "profile",
+  device: "device",
+  duration: "duration",
+  approver: "approver",
+  reason: "reason",
+} as const;
+
+/** A field of the request form. */
+export type Field = typeof FIELD[keyof typeof FIELD];
+
+const ElementState = z.object({
+  type: z.string().optional(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+  selected_user: z.string().nullish(),
+  value: z.string().nullish(),
+});
+
+/** `view.state` as Slack sends it. */
+export const ViewStateSchema = z.object({
+  values: z.record(z.string(), z.record(z.string(), ElementState)),
+});
+
+/** What the person entered, and which block holds each field. */
+export type FormState = {
+  values: Partial<Record<Field, string>>;
+  /** block_id of each field, for `response_action: "errors"`. */
+  blockIds: Partial<Record<Field, string>>;
+};
+
+const FIELDS = new Set<string>(Object.values(FIELD));
+
+/**
+ * Extracts the form's values by action_id (block IDs change with the chosen
+ * profile, so they are reported rather than assumed).
+ *
+ * @throws {z.ZodError} when the state is not shaped like Slack's.
+ */
+export function readFormState(state: unknown): FormState {
+  const parsed = ViewStateSchema.parse(state ?? { values: {} });
+  const form: FormState = { values: {}, blockIds: {} };
+  for (const [blockId, elements] of Object.entries(parsed.values)) {
+    for (const [actionId, element] of Object.entries(elements)) {
+      if (!FIELDS.has(actionId)) continue;
+      const field = actionId as Field;
+      form.blockIds[field] = blockId;
+      const value = element.selected_option?.value ?? element.selected_user ??
+        element.value;
+      if (value != null && value !== "") form.values[field] = value;
+    }
+  }
+  return form;
+}

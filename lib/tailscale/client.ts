@@ -1,0 +1,292 @@
+/**
+ * The one Tailscale API client every function uses: OAuth client
+ * credentials, a shared token cache, zod-checked answers and typed errors.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { kindOfStatus, TailscaleApiError } from "./errors.ts";
+import {
+  AttributeWriteResponseSchema,
+  type Device,
+  DeviceListSchema,
+  DeviceSchema,
+  ErrorBodySchema,
+  TokenResponseSchema,
+} from "./schemas.ts";
+import type { TailscaleSettings } from "./settings.ts";
+import type { CachedToken, TokenCache } from "./token_cache.ts";
+
+/** Tokens are replaced this long before they expire, so none dies mid-call. */
+const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
+/** An answer slower than this is treated as a network failure. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** A value Tailscale accepts for a custom posture attribute. */
+export type AttributeValue = string | number | boolean;
+
+/** What to write with {@linkcode TailscaleClient.setPostureAttribute}. */
+export type PostureAttributeWrite = {
+  value: AttributeValue;
+  /** When Tailscale removes the attribute by itself. */
+  expiry: Date;
+  /** Shown in the admin console; at most 200 characters. */
+  comment: string;
+};
+
+/** Longest comment Tailscale stores with an attribute. */
+export const MAX_COMMENT_LENGTH = 200;
+
+/** A client for one tailnet, authenticated with an OAuth client. */
+export class TailscaleClient {
+  readonly #settings: TailscaleSettings;
+  readonly #cache: TokenCache;
+  readonly #fetch: typeof fetch;
+  #token: CachedToken | null = null;
+
+  constructor(
+    settings: TailscaleSettings,
+    cache: TokenCache,
+    fetchImpl: typeof fetch = globalThis.fetch,
+  ) {
+    this.#settings = settings;
+    this.#cache = cache;
+    this.#fetch = fetchImpl;
+  }
+
+  /** Every device in the tailnet. */
+  async listDevices(): Promise<Device[]> {
+    const body = await this.#request(
+      "listing the tailnet's devices",
+      "GET",
+      `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/devices`,
+      DeviceListSchema,
+    );
+    return body.devices;
+  }
+
+  /** One device by node ID (or legacy ID). */
+  getDevice(nodeId: string): Promise<Device> {
+    return this.#request(
+      `reading device ${nodeId}`,
+      "GET",
+      `/api/v2/device/${encodeURIComponent(nodeId)}`,
+      DeviceSchema,
+    );
+  }
+
+  /** Creates or replaces a custom posture attribute on a device. */
+  async setPostureAttribute(
+    nodeId: string,
+    key: string,
+    write: PostureAttributeWrite,
+  ): Promise<void> {
+    if (write.comment.length > MAX_COMMENT_LENGTH) {
+      throw new RangeError(
+        `attribute comment is ${write.comment.length} characters; Tailscale allows ${MAX_COMMENT_LENGTH}`,
+      );
+    }
+    await this.#request(
+      `setting ${key} on device ${nodeId}`,
+      "POST",
+      `/api/v2/device/${encodeURIComponent(nodeId)}/attributes/${
+        encodeURIComponent(key)
+      }`,
+      AttributeWriteResponseSchema,
+      {
+        value: write.value,
+        expiry: write.expiry.toISOString(),
+        comment: write.comment,
+      },
+    );
+  }
+
+  async #request<S extends z.ZodType>(
+    operation: string,
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    let token = await this.#accessToken(operation);
+    let res = await this.#send(operation, method, path, token, body);
+    if (res.status === 401 && token.fromCache) {
+      // A cached token can be revoked early; one fresh token settles it.
+      await res.body?.cancel();
+      await this.#cache.delete(await this.#cacheKey());
+      this.#token = null;
+      token = await this.#accessToken(operation);
+      res = await this.#send(operation, method, path, token, body);
+    }
+    return await parseAnswer(operation, res, schema);
+  }
+
+  async #send(
+    operation: string,
+    method: string,
+    path: string,
+    token: CachedToken,
+    body: unknown,
+  ): Promise<Response> {
+    try {
+      return await this.#fetch(`${this.#settings.baseUrl}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token.accessToken}`,
+          Accept: "application/json",
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw networkError(operation, e);
+    }
+  }
+
+  async #accessToken(
+    operation: string,
+  ): Promise<CachedToken & { fromCache: boolean }> {
+    const now = Date.now();
+    if (this.#token && this.#token.expiresAt - TOKEN_REFRESH_MARGIN_MS > now) {
+      return { ...this.#token, fromCache: false };
+    }
+    const key = await this.#cacheKey();
+    const cached = await this.#cache.get(key);
+    if (cached && cached.expiresAt - TOKEN_REFRESH_MARGIN_MS > now) {
+      this.#token = cached;
+      return { ...cached, fromCache: true };
+    }
+    const fresh = await this.#fetchToken(operation);
+    this.#token = fresh;
+    await this.#cache.put(key, fresh);
+    return { ...fresh, fromCache: false };
+  }
+
+  async #fetchToken(operation: string): Promise<CachedToken> {
+    const { clientId, clientSecret, baseUrl } = this.#settings;
+    const what = `getting an access token (for ${operation})`;
+    let res: Response;
+    try {
+      res = await this.#fetch(`${baseUrl}/api/v2/oauth/token`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: "application/json",
+        },
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: clientId,
+          client_secret: clientSecret,
+        }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw networkError(what, e);
+    }
+    const answer = await parseAnswer(what, res, TokenResponseSchema);
+    return {
+      accessToken: answer.access_token,
+      expiresAt: Date.now() + answer.expires_in * 1000,
+    };
+  }
+
+  /** The token's datastore key: a hash, so the client ID is not spelled out. */
+  async #cacheKey(): Promise<string> {
+    const data = new TextEncoder().encode(
+      `${this.#settings.baseUrl}\n${this.#settings.clientId}`,
+    );
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+    return Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
+  }
+}
+
+/**
+ * Reads the whole body, then either parses it against the schema or turns
+ * the failure into a {@linkcode TailscaleApiError}.
+ */
+async function parseAnswer<S extends z.ZodType>(
+  operation: string,
+  res: Response,
+  schema: S,
+): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    throw networkError(operation, e);
+  }
+  if (!res.ok) {
+    throw new TailscaleApiError({
+      operation,
+      status: res.status,
+      kind: kindOfStatus(res.status),
+      tailscaleMessage: errorMessage(text),
+      retryAfterSeconds: retryAfter(res.headers.get("Retry-After")),
+    });
+  }
+  let json: unknown;
+  try {
+    json = text.trim() ? JSON.parse(text) : {};
+  } catch {
+    throw new TailscaleApiError({
+      operation,
+      status: res.status,
+      kind: "bad_response",
+      tailscaleMessage: "the answer was not JSON",
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new TailscaleApiError({
+      operation,
+      status: res.status,
+      kind: "bad_response",
+      tailscaleMessage: `unexpected shape at ${
+        parsed.error.issues[0]?.path.join(".") || "top level"
+      }`,
+    });
+  }
+  return parsed.data;
+}
+
+/** Tailscale's `message` (or an OAuth error's description), trimmed. */
+function errorMessage(text: string): string | undefined {
+  try {
+    const body = ErrorBodySchema.safeParse(JSON.parse(text));
+    if (body.success) {
+      const m = body.data.message ?? body.data.error_description ??
+        body.data.error;
+      if (m) return m.slice(0, 300);
+    }
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  const raw = text.trim();
+  return raw ? raw.slice(0, 300) : undefined;
+}
+
+function retryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date)
+    ? undefined
+    : Math.max(0, (date - Date.now()) / 1000);
+}
+
+function networkError(operation: string, e: unknown): TailscaleApiError {
+  const reason = e instanceof DOMException && e.name === "TimeoutError"
+    ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+    : e instanceof Error
+    ? e.message
+    : String(e);
+  return new TailscaleApiError({
+    operation,
+    status: 0,
+    kind: "network",
+    tailscaleMessage: reason.slice(0, 300),
+  });
+}

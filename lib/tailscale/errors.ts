@@ -1,0 +1,95 @@
+/**
+ * Typed errors for everything that can go wrong talking to Tailscale, each
+ * with a sentence a person can act on.
+ *
+ * @module
+ */
+
+/** The OAuth scopes this app's Tailscale OAuth client needs. */
+export const REQUIRED_SCOPES = [
+  "devices:core:read",
+  "devices:posture_attributes",
+] as const;
+
+/** What kind of failure, for callers that react differently. */
+export type TailscaleErrorKind =
+  | "credentials" // 401: wrong client ID/secret or token rejected
+  | "scope" // 403: the OAuth client lacks a scope
+  | "not_found" // 404
+  | "rejected" // 400 and other 4xx: Tailscale refused the request
+  | "rate_limited" // 429
+  | "server" // 5xx
+  | "network" // no HTTP answer at all
+  | "bad_response"; // an answer that is not what the API documents
+
+/** A failed Tailscale API call. The message never contains credentials. */
+export class TailscaleApiError extends Error {
+  /** HTTP status, or 0 when there was no HTTP answer. */
+  readonly status: number;
+  /** Tailscale's own `message`, when it sent one. */
+  readonly tailscaleMessage: string | undefined;
+  readonly kind: TailscaleErrorKind;
+  /** Seconds to wait before retrying, from `Retry-After` on a 429. */
+  readonly retryAfterSeconds: number | undefined;
+  /** What was being done, e.g. "setting custom:prodAccess on n123". */
+  readonly operation: string;
+
+  constructor(init: {
+    operation: string;
+    status: number;
+    kind: TailscaleErrorKind;
+    tailscaleMessage?: string;
+    retryAfterSeconds?: number;
+  }) {
+    super(describe(init));
+    this.name = "TailscaleApiError";
+    this.status = init.status;
+    this.kind = init.kind;
+    this.tailscaleMessage = init.tailscaleMessage;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.operation = init.operation;
+  }
+}
+
+/** Maps an HTTP status to the kind of failure it means. */
+export function kindOfStatus(status: number): TailscaleErrorKind {
+  if (status === 401) return "credentials";
+  if (status === 403) return "scope";
+  if (status === 404) return "not_found";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server";
+  return "rejected";
+}
+
+function describe(init: {
+  operation: string;
+  status: number;
+  kind: TailscaleErrorKind;
+  tailscaleMessage?: string;
+}): string {
+  const said = init.tailscaleMessage
+    ? `Tailscale said: "${init.tailscaleMessage}"`
+    : "";
+  const status = init.status ? ` (HTTP ${init.status})` : "";
+  switch (init.kind) {
+    case "credentials":
+      return `Tailscale did not accept the app's OAuth client while ${init.operation}${status}. ` +
+        "Check TAILSCALE_CLIENT_ID and TAILSCALE_CLIENT_SECRET (`slack env add`). " +
+        said;
+    case "scope":
+      return `The Tailscale OAuth client is missing a permission needed for ${init.operation}${status}. ` +
+        `It needs the scopes ${REQUIRED_SCOPES.join(" and ")}. ${said}`;
+    case "not_found":
+      return `Tailscale found nothing while ${init.operation}${status}. ${said}`;
+    case "rate_limited":
+      return `Tailscale is rate limiting the app while ${init.operation}${status}. ${said}`;
+    case "server":
+      return `Tailscale had a server error while ${init.operation}${status}. ${said}`;
+    case "network":
+      return `Could not reach Tailscale while ${init.operation}. ${said}`;
+    case "bad_response":
+      return `Tailscale sent an unexpected answer while ${init.operation}${status}. ${said}`;
+    case "rejected":
+      return `Tailscale refused ${init.operation}${status}. ${said}`;
+  }
+}

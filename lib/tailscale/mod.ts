@@ -1,0 +1,37 @@
+/**
+ * The Tailscale side of the app: settings, client, errors and shapes.
+ *
+ * @module
+ */
+import type { SlackAPI } from "deno-slack-sdk/mod.ts";
+import { TailscaleClient } from "./client.ts";
+import { readTailscaleSettings } from "./settings.ts";
+import { datastoreTokenCache } from "./token_cache.ts";
+
+export { MAX_COMMENT_LENGTH, TailscaleClient } from "./client.ts";
+export type { AttributeValue, PostureAttributeWrite } from "./client.ts";
+export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";
+export type { TailscaleErrorKind } from "./errors.ts";
+export type { Device } from "./schemas.ts";
+export { REQUIRED_VARIABLES } from "./settings.ts";
+
+/** Either a ready client, or the environment variables still to set. */
+export type ClientResult =
+  | { ok: true; tailscale: TailscaleClient }
+  | { ok: false; missing: string[] };
+
+/**
+ * Builds the client for a function invocation: settings from the app's
+ * environment, tokens shared through the `tailscale_tokens` datastore.
+ */
+export function tailscaleFromEnv(
+  env: Record<string, string | undefined>,
+  slack: ReturnType<typeof SlackAPI>,
+): ClientResult {
+  const read = readTailscaleSettings(env);
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    tailscale: new TailscaleClient(read.settings, datastoreTokenCache(slack)),
+  };
+}

@@ -1,0 +1,31 @@
+import { Manifest } from "deno-slack-sdk/mod.ts";
+// Imported for its side effect too: an invalid config.ts fails `slack deploy`.
+import { config } from "./config.ts";
+import { TailscaleTokensDatastore } from "./datastores/tailscale_tokens.ts";
+import { RequestAccessFunction } from "./functions/request_access.ts";
+import { ReviewAccessFunction } from "./functions/review_access.ts";
+import { AccessRequestType } from "./lib/access_request.ts";
+import { RequestAccessWorkflow } from "./workflows/request_access.ts";
+
+export default Manifest({
+  name: "Tailscale Access",
+  description:
+    `Just-in-time, time-bound Tailscale access, approved in Slack (${config.profiles.length} profile${
+      config.profiles.length === 1 ? "" : "s"
+    })`,
+  icon: "assets/icon.png",
+  workflows: [RequestAccessWorkflow],
+  functions: [RequestAccessFunction, ReviewAccessFunction],
+  types: [AccessRequestType],
+  datastores: [TailscaleTokensDatastore],
+  outgoingDomains: ["api.tailscale.com"],
+  botScopes: [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "datastore:read",
+    "datastore:write",
+  ],
+});

@@ -1,0 +1,33 @@
+import { defaultDuration, durationChoices, formatDuration } from "../lib/durations.ts";
+import { assertEquals } from "./assert.ts";
+
+Deno.test("a maximum below the shortest preset is offered by itself", () => {
+  assertEquals(durationChoices(120), [120]);
+});
+
+Deno.test("a maximum between presets is offered exactly, not rounded down", () => {
+  assertEquals(durationChoices(3 * 3600).slice(-3), [3600, 7200, 10800]);
+});
+
+Deno.test("a maximum equal to a preset is not repeated", () => {
+  assertEquals(durationChoices(86400).at(-1), 86400);
+  assertEquals(durationChoices(86400).filter((s) => s === 86400).length, 1);
+});
+
+Deno.test("seven days offers every preset", () => {
+  assertEquals(durationChoices(7 * 86400).length, 13);
+});
+
+Deno.test("the default is one hour, or the maximum when shorter", () => {
+  assertEquals(defaultDuration(86400), 3600);
+  assertEquals(defaultDuration(600), 600);
+});
+
+Deno.test("durations read naturally", () => {
+  assertEquals(formatDuration(300), "5 minutes");
+  assertEquals(formatDuration(3600), "1 hour");
+  assertEquals(formatDuration(5400), "90 minutes");
+  assertEquals(formatDuration(86400 + 6 * 3600), "1 day 6 hours");
+  assertEquals(formatDuration(45), "45 seconds");
+  assertEquals(formatDuration(7 * 86400), "7 days");
+});

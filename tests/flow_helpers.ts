@@ -1,0 +1,136 @@
+/**
+ * Shared steps for the end-to-end tests: the people, the profiles, and the
+ * request form filled in as a person would.
+ *
+ * @module
+ */
+import type { ConfigInput } from "../lib/config_schema.ts";
+import { demoDevice } from "./fakes/demo_tailnet.ts";
+import type { FakeMessage } from "./fakes/slack_fake.ts";
+import { PEOPLE } from "./fakes/slack_people.ts";
+import { type AppOptions, startApp, type TestApp } from "./harness/app.ts";
+import { assert } from "./assert.ts";
+
+export { PEOPLE };
+
+/** The request workflow's callback_id. */
+export const WORKFLOW = "request_tailscale_access";
+
+/** Form labels, as the requester reads them. */
+export const LABEL = {
+  profile: "What do you need access to?",
+  device: "From which device?",
+  duration: "For how long?",
+  approver: "Who should approve?",
+  reason: "Why do you need it?",
+} as const;
+
+/** Profiles covering each approval mode. */
+export const PROFILES: ConfigInput["profiles"] = [
+  {
+    description: "Production",
+    attribute: "custom:prodAccess",
+    maxSeconds: 8 * 3600,
+    approverEmails: ["bob@example.com", "carol@example.com"],
+    notifyChannel: "C0NOTIFY01",
+  },
+  {
+    description: "Staging",
+    attribute: "custom:stagingAccess",
+    canSelfApprove: true,
+  },
+  {
+    description: "Database (confirm)",
+    attribute: "custom:dbAccess",
+    canSelfApprove: true,
+    confirmSelfApproval: true,
+  },
+];
+
+/** Node ID of Alice's laptop in the demo tailnet. */
+export const ALICE_LAPTOP = demoDevice("alice-laptop").nodeId;
+
+/** Starts the app with {@linkcode PROFILES} unless told otherwise. */
+export function start(opts: AppOptions = {}): Promise<TestApp> {
+  return startApp({ profiles: PROFILES, ...opts });
+}
+
+/** Runs `fn` with a started app, closing it afterwards. */
+export async function withApp(
+  opts: AppOptions,
+  fn: (app: TestApp) => Promise<void>,
+) {
+  const app = await start(opts);
+  try {
+    await fn(app);
+  } catch (e) {
+    console.error(`app output:\n${app.output.join("\n")}`);
+    throw e;
+  } finally {
+    await app.close();
+  }
+}
+
+/** What the requester fills in. */
+export type Filled = {
+  profile: string;
+  device?: { query: string; option: string };
+  duration?: string;
+  approver?: string;
+  approverUser?: string;
+  reason?: string;
+};
+
+/** The requester opens the shortcut and fills in the form (not submitting). */
+export async function fillRequest(
+  app: TestApp,
+  requester: string,
+  f: Filled,
+) {
+  const run = await app.platform.startWorkflow(WORKFLOW, requester);
+  await app.platform.choose(requester, LABEL.profile, f.profile);
+  if (f.device) {
+    await app.platform.pick(requester, LABEL.device, f.device.query, f.device.option);
+  }
+  if (f.duration) await app.platform.choose(requester, LABEL.duration, f.duration);
+  if (f.approver) await app.platform.choose(requester, LABEL.approver, f.approver);
+  if (f.approverUser) {
+    app.platform.chooseUser(requester, LABEL.approver, f.approverUser);
+  }
+  if (f.reason !== undefined) app.platform.type(requester, LABEL.reason, f.reason);
+  return run;
+}
+
+/** The standard Production request from Alice to Bob. */
+export const ALICE_ASKS_BOB: Filled = {
+  profile: "Production",
+  device: { query: "", option: "alice-laptop" },
+  duration: "1 hour",
+  approver: "*Bob Baker*",
+  reason: "INC-42 read payment logs",
+};
+
+/** The message in someone's DMs that has a button labelled `text`. */
+export function messageWithButton(
+  app: TestApp,
+  userId: string,
+  text: string,
+): FakeMessage {
+  const found = app.slack.messagesIn(userId).find((m) =>
+    JSON.stringify(m.blocks ?? []).includes(`"text":"${text}"`)
+  );
+  assert(found, `no message with a "${text}" button for ${userId}`);
+  return found;
+}
+
+/** All the text of someone's DMs (or a channel), for assertions. */
+export function textIn(app: TestApp, channelOrUser: string): string {
+  return app.slack.messagesIn(channelOrUser).map((m) =>
+    `${m.text ?? ""}\n${JSON.stringify(m.blocks ?? [])}`
+  ).join("\n---\n");
+}
+
+/** Tailscale attribute writes recorded by the fake. */
+export function attributeWrites(app: TestApp) {
+  return app.tailscale.callsTo("POST", /\/attributes\//);
+}

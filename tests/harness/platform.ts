@@ -1,0 +1,488 @@
+/**
+ * A small stand-in for Slack's workflow platform, for tests: it runs a
+ * manifest workflow's steps in order, delivers Slack-shaped events to the
+ * app's functions (through {@linkcode dispatchPayload}), and lets a test act
+ * as a person would ("choose Production", "click Approve"), building every
+ * payload from what the app actually rendered.
+ *
+ * @module
+ */
+import type { SlackFake } from "../fakes/slack_fake.ts";
+import type { InvocationPayload } from "./runtime.ts";
+
+/** Delivers one event to the app and returns its answer. */
+export type Dispatcher = (payload: InvocationPayload) => Promise<unknown>;
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/** One function execution of a workflow run. */
+export type Execution = {
+  id: string;
+  callbackId: string;
+  inputs: Record<string, unknown>;
+  status: "running" | "completed" | "failed";
+  outputs?: Record<string, unknown>;
+  error?: string;
+};
+
+/** One run of a workflow. */
+export type WorkflowRun = {
+  workflowId: string;
+  inputs: Record<string, unknown>;
+  executions: Execution[];
+  status: "running" | "completed" | "failed";
+};
+
+type WorkflowDef = {
+  steps: { id: string; function_id: string; inputs: Record<string, unknown> }[];
+};
+
+/** What the platform needs to run the app. */
+export type PlatformOptions = {
+  slack: SlackFake;
+  /** The app's environment (`slack env`), SLACK_API_URL is added. */
+  env: Record<string, string>;
+  /** How events reach the app (a fresh process each, like Slack). */
+  dispatch: Dispatcher;
+  /** The manifest's `workflows`. */
+  workflows: Record<string, WorkflowDef>;
+};
+
+const TEAM_ID = "T0EXAMPLE1";
+
+/** The fake Slack platform. */
+export class SlackPlatform {
+  readonly runs: WorkflowRun[] = [];
+  /** Every payload delivered, with the app's answer. */
+  readonly deliveries: { payload: InvocationPayload; response: unknown }[] = [];
+  readonly #opts: PlatformOptions;
+  #counter = 0;
+  /** view_id → execution that opened it. */
+  readonly #viewOwner = new Map<string, Execution>();
+  /** channel:ts → execution that posted it. */
+  readonly #messageOwner = new Map<string, Execution>();
+  /** view_id → block_id → action_id → entered state. */
+  readonly #entered = new Map<string, Map<string, Map<string, Json>>>();
+  readonly #closedViews = new Set<string>();
+
+  constructor(opts: PlatformOptions) {
+    this.#opts = opts;
+  }
+
+  get #env(): Record<string, string> {
+    return { ...this.#opts.env, SLACK_API_URL: this.#opts.slack.apiUrl };
+  }
+
+  /** A person starts a workflow from a link trigger (the shortcut). */
+  async startWorkflow(
+    workflowId: string,
+    userId: string,
+  ): Promise<WorkflowRun> {
+    const run: WorkflowRun = {
+      workflowId,
+      inputs: {
+        interactivity: this.#interactivity(userId),
+        user: userId,
+      },
+      executions: [],
+      status: "running",
+    };
+    this.runs.push(run);
+    await this.#startStep(run, 0);
+    return run;
+  }
+
+  // ---- acting as a person -------------------------------------------------
+
+  /** The view currently open for a person (the latest one opened). */
+  openView(userId: string): { id: string; view: Json } {
+    const views = [...this.#opts.slack.views.values()].filter((v) =>
+      v.user === userId && !this.#closedViews.has(v.id)
+    );
+    const last = views.at(-1);
+    if (!last) throw new Error(`no view is open for ${userId}`);
+    return { id: last.id, view: last.view };
+  }
+
+  /** Chooses an option (by its text) in the select or radio group labelled `label`. */
+  async choose(userId: string, label: string, optionText: string) {
+    const { id, view } = this.openView(userId);
+    const { block, element } = findInput(view, label);
+    const option = findOption(element, optionText);
+    this.#enter(id, block.block_id, element.action_id, {
+      type: element.type,
+      selected_option: option,
+    });
+    if (block.dispatch_action || block.type === "actions") {
+      return await this.#viewAction(userId, id, block, element, {
+        selected_option: option,
+      });
+    }
+    return {};
+  }
+
+  /** Picks a user in the user picker labelled `label`. */
+  chooseUser(userId: string, label: string, chosenUserId: string) {
+    const { id, view } = this.openView(userId);
+    const { block, element } = findInput(view, label);
+    if (element.type !== "users_select") {
+      throw new Error(`"${label}" is a ${element.type}, not a user picker`);
+    }
+    this.#enter(id, block.block_id, element.action_id, {
+      type: element.type,
+      selected_user: chosenUserId,
+    });
+  }
+
+  /** Types text into the input labelled `label`. */
+  type(userId: string, label: string, text: string) {
+    const { id, view } = this.openView(userId);
+    const { block, element } = findInput(view, label);
+    this.#enter(id, block.block_id, element.action_id, {
+      type: element.type,
+      value: text,
+    });
+  }
+
+  /** Types `query` into the external select labelled `label`; returns the app's answer. */
+  async suggest(userId: string, label: string, query: string): Promise<Json> {
+    const { id, view } = this.openView(userId);
+    const { block, element } = findInput(view, label);
+    const execution = this.#ownerOfView(id);
+    return await this.#deliver(execution, {
+      type: "block_suggestion",
+      user: this.#user(userId),
+      container: { type: "view", view_id: id },
+      view: this.#viewWithState(id, view),
+      action_id: element.action_id,
+      block_id: block.block_id,
+      value: query,
+      ...this.#functionData(execution, userId),
+    });
+  }
+
+  /** Types `query` into an external select and picks the option whose text starts with `optionText`. */
+  async pick(userId: string, label: string, query: string, optionText: string) {
+    const answer = await this.suggest(userId, label, query);
+    const options: Json[] = answer.options ??
+      (answer.option_groups ?? []).flatMap((g: Json) => g.options);
+    const option = options.find((o) => o.text.text.startsWith(optionText));
+    if (!option) {
+      throw new Error(
+        `no suggestion starting "${optionText}" among ${
+          options.map((o) => o.text.text).join(" | ")
+        }`,
+      );
+    }
+    const { id, view } = this.openView(userId);
+    const { block, element } = findInput(view, label);
+    this.#enter(id, block.block_id, element.action_id, {
+      type: element.type,
+      selected_option: option,
+    });
+  }
+
+  /** Presses the modal's submit button; returns the app's answer. */
+  async submit(userId: string): Promise<Json> {
+    const { id, view } = this.openView(userId);
+    if (!view.submit) throw new Error("this view has no submit button");
+    const execution = this.#ownerOfView(id);
+    const response = await this.#deliver(execution, {
+      type: "view_submission",
+      user: this.#user(userId),
+      view: this.#viewWithState(id, view),
+      ...this.#functionData(execution, userId),
+    });
+    if (response?.response_action !== "errors") this.#closedViews.add(id);
+    return response;
+  }
+
+  /** Closes the modal with its close button. */
+  async closeView(userId: string) {
+    const { id, view } = this.openView(userId);
+    this.#closedViews.add(id);
+    if (!view.notify_on_close) return {};
+    const execution = this.#ownerOfView(id);
+    return await this.#deliver(execution, {
+      type: "view_closed",
+      user: this.#user(userId),
+      view: this.#viewWithState(id, view),
+      is_cleared: false,
+      ...this.#functionData(execution, userId),
+    });
+  }
+
+  /** Clicks the button labelled `buttonText` in a message. */
+  async click(
+    userId: string,
+    message: { channel: string; ts: string; blocks?: unknown[] },
+    buttonText: string,
+  ) {
+    const found = findButton(message.blocks ?? [], buttonText);
+    const execution = this.#messageOwner.get(
+      `${message.channel}:${message.ts}`,
+    );
+    if (!execution) throw new Error("no function posted that message");
+    return await this.#deliver(execution, {
+      type: "block_actions",
+      user: this.#user(userId),
+      container: {
+        type: "message",
+        message_ts: message.ts,
+        channel_id: message.channel,
+        is_ephemeral: false,
+      },
+      channel: { id: message.channel },
+      message: { ts: message.ts, blocks: message.blocks },
+      actions: [{
+        type: "button",
+        block_id: found.block.block_id,
+        action_id: found.button.action_id,
+        text: found.button.text,
+        value: found.button.value,
+        action_ts: String(Date.now() / 1000),
+      }],
+      ...this.#functionData(execution, userId),
+    });
+  }
+
+  // ---- the engine -----------------------------------------------------------
+
+  async #startStep(run: WorkflowRun, index: number) {
+    const def = this.#opts.workflows[run.workflowId];
+    if (!def) throw new Error(`unknown workflow ${run.workflowId}`);
+    const step = def.steps[index];
+    if (!step) {
+      run.status = "completed";
+      return;
+    }
+    const callbackId = step.function_id.replace("#/functions/", "");
+    const execution: Execution = {
+      id: `Fx${String(++this.#counter).padStart(8, "0")}`,
+      callbackId,
+      inputs: resolveInputs(step.inputs, run),
+      status: "running",
+    };
+    run.executions.push(execution);
+    await this.#deliver(execution, null);
+  }
+
+  /** Delivers an event (null: function_executed) and advances the run. */
+  async #deliver(execution: Execution, body: Json | null): Promise<Json> {
+    const slack = this.#opts.slack;
+    const before = slack.calls.length;
+    const payload: InvocationPayload = {
+      body: body ?? {
+        type: "event_callback",
+        team_id: TEAM_ID,
+        event: {
+          type: "function_executed",
+          function: { callback_id: execution.callbackId },
+          function_execution_id: execution.id,
+          inputs: execution.inputs,
+          bot_access_token: slack.botToken,
+          event_ts: String(Date.now() / 1000),
+        },
+      },
+      context: {
+        bot_access_token: slack.botToken,
+        team_id: TEAM_ID,
+        variables: this.#env,
+      },
+    };
+    const response = await this.#opts.dispatch(payload) as Json;
+    this.deliveries.push({ payload, response });
+    this.#attribute(execution, slack.calls.slice(before));
+    await this.#advance();
+    return response;
+  }
+
+  /** Remembers which execution opened which views and posted which messages. */
+  #attribute(execution: Execution, calls: SlackFake["calls"]) {
+    for (const call of calls) {
+      const res = call.response as Json;
+      if (!res?.ok) continue;
+      if (call.method === "views.open" || call.method === "views.push") {
+        this.#viewOwner.set(res.view.id, execution);
+      } else if (call.method === "chat.postMessage") {
+        this.#messageOwner.set(`${res.channel}:${res.ts}`, execution);
+      }
+    }
+  }
+
+  /** Applies functions.complete* calls to the runs, starting next steps. */
+  async #advance() {
+    for (const run of this.runs) {
+      const current = run.executions.at(-1);
+      if (!current || current.status !== "running") continue;
+      const done = this.#opts.slack.completions.find((c) =>
+        c.function_execution_id === current.id
+      );
+      if (!done) continue;
+      if (done.kind === "success") {
+        current.status = "completed";
+        current.outputs = (done.outputs ?? {}) as Record<string, unknown>;
+        await this.#startStep(run, run.executions.length);
+      } else {
+        current.status = "failed";
+        current.error = done.error;
+        run.status = "failed";
+      }
+    }
+  }
+
+  // ---- payload pieces -------------------------------------------------------
+
+  async #viewAction(
+    userId: string,
+    viewId: string,
+    block: Json,
+    element: Json,
+    value: Json,
+  ) {
+    const execution = this.#ownerOfView(viewId);
+    const { view } = this.openView(userId);
+    return await this.#deliver(execution, {
+      type: "block_actions",
+      user: this.#user(userId),
+      container: { type: "view", view_id: viewId },
+      view: this.#viewWithState(viewId, view),
+      actions: [{
+        type: element.type,
+        block_id: block.block_id,
+        action_id: element.action_id,
+        ...value,
+        action_ts: String(Date.now() / 1000),
+      }],
+      ...this.#functionData(execution, userId),
+    });
+  }
+
+  #ownerOfView(viewId: string): Execution {
+    const execution = this.#viewOwner.get(viewId);
+    if (!execution) throw new Error(`no function opened view ${viewId}`);
+    return execution;
+  }
+
+  #functionData(execution: Execution, userId: string) {
+    return {
+      function_data: {
+        execution_id: execution.id,
+        function: { callback_id: execution.callbackId },
+        inputs: execution.inputs,
+      },
+      interactivity: this.#interactivity(userId),
+      bot_access_token: this.#opts.slack.botToken,
+      team: { id: TEAM_ID },
+      enterprise: null,
+    };
+  }
+
+  #interactivity(userId: string) {
+    return {
+      interactivity_pointer: this.#opts.slack.newInteractivityPointer(userId),
+      interactor: { id: userId, secret: "interactor-secret" },
+    };
+  }
+
+  #user(userId: string) {
+    return { id: userId, team_id: TEAM_ID };
+  }
+
+  #enter(viewId: string, blockId: string, actionId: string, state: Json) {
+    const blocks = this.#entered.get(viewId) ?? new Map();
+    const actions = blocks.get(blockId) ?? new Map();
+    actions.set(actionId, state);
+    blocks.set(blockId, actions);
+    this.#entered.set(viewId, blocks);
+  }
+
+  /**
+   * The view with `state.values` as Slack reports them: what the person
+   * entered in blocks that still exist, else the element's initial value.
+   */
+  #viewWithState(viewId: string, view: Json): Json {
+    const values: Json = {};
+    const entered = this.#entered.get(viewId);
+    for (const block of view.blocks ?? []) {
+      if (block.type !== "input") continue;
+      const el = block.element;
+      const typed = entered?.get(block.block_id)?.get(el.action_id);
+      values[block.block_id] = {
+        [el.action_id]: typed ?? initialState(el),
+      };
+    }
+    return { ...view, id: viewId, state: { values } };
+  }
+}
+
+function initialState(el: Json): Json {
+  switch (el.type) {
+    case "plain_text_input":
+      return { type: el.type, value: el.initial_value ?? null };
+    case "users_select":
+      return { type: el.type, selected_user: el.initial_user ?? null };
+    default:
+      return { type: el.type, selected_option: el.initial_option ?? null };
+  }
+}
+
+function resolveInputs(
+  inputs: Record<string, unknown>,
+  run: WorkflowRun,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, ref] of Object.entries(inputs)) {
+    const m = typeof ref === "string"
+      ? ref.match(/^\{\{(inputs|steps\.(\d+))\.([\w]+)\}\}$/)
+      : null;
+    if (!m) {
+      out[key] = ref;
+    } else if (m[1] === "inputs") {
+      out[key] = run.inputs[m[3]];
+    } else {
+      out[key] = run.executions[Number(m[2])]?.outputs?.[m[3]];
+    }
+  }
+  return out;
+}
+
+function findInput(view: Json, label: string): { block: Json; element: Json } {
+  const block = (view.blocks ?? []).find((b: Json) =>
+    b.type === "input" && b.label?.text === label
+  );
+  if (!block) {
+    const labels = (view.blocks ?? []).filter((b: Json) => b.type === "input")
+      .map((b: Json) => b.label?.text);
+    throw new Error(`no field "${label}" in the view (fields: ${labels})`);
+  }
+  return { block, element: block.element };
+}
+
+function findOption(element: Json, text: string): Json {
+  const options: Json[] = element.options ??
+    (element.option_groups ?? []).flatMap((g: Json) => g.options);
+  const option = options.find((o) =>
+    o.text.text === text || o.text.text.startsWith(text)
+  );
+  if (!option) {
+    throw new Error(
+      `no option "${text}" (options: ${options.map((o) => o.text.text)})`,
+    );
+  }
+  return option;
+}
+
+function findButton(blocks: Json[], text: string) {
+  for (const block of blocks) {
+    for (
+      const el of block.elements ?? (block.accessory ? [block.accessory] : [])
+    ) {
+      if (el.type === "button" && el.text?.text === text) {
+        return { block, button: el };
+      }
+    }
+  }
+  throw new Error(`no button "${text}" in the message`);
+}

@@ -1,0 +1,64 @@
+/**
+ * Runs each event in a fresh Deno process on the same Deno version as the
+ * tests, so module state cannot survive between events (as on Slack).
+ *
+ * @module
+ */
+import type { Dispatcher } from "./platform.ts";
+import { ANSWER_MARKER } from "./run_event.ts";
+
+/** Where the app lives and how its modules resolve. */
+export type SubprocessOptions = {
+  /** Absolute path of the app's root (where manifest.ts is). */
+  appDir: string;
+  /** Absolute path of the import map the child uses. */
+  importMap: string;
+  /** Receives everything the app wrote to stdout/stderr, per event. */
+  onOutput?: (text: string) => void;
+};
+
+const RUN_EVENT = new URL("./run_event.ts", import.meta.url).pathname;
+
+/** A dispatcher that starts `deno run` for every event. */
+export function subprocessDispatcher(opts: SubprocessOptions): Dispatcher {
+  return async (payload) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--no-config",
+        `--import-map=${opts.importMap}`,
+        "--allow-net=127.0.0.1",
+        "--allow-env",
+        "--allow-read",
+        RUN_EVENT,
+        opts.appDir,
+      ],
+      cwd: opts.appDir,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(JSON.stringify(payload)));
+    await writer.close();
+    const { code, stdout, stderr } = await child.output();
+    const out = new TextDecoder().decode(stdout);
+    const err = new TextDecoder().decode(stderr);
+    const at = out.lastIndexOf(ANSWER_MARKER);
+    opts.onOutput?.((at >= 0 ? out.slice(0, at) : out) + err);
+    if (code !== 0 || at < 0) {
+      throw new Error(
+        `the app's process failed (exit ${code}) handling ${
+          eventName(payload)
+        }:\n${err}`,
+      );
+    }
+    return JSON.parse(out.slice(at + ANSWER_MARKER.length));
+  };
+}
+
+function eventName(payload: { body: Record<string, unknown> }): string {
+  const body = payload.body as { type?: string; event?: { type?: string } };
+  return body.event?.type ?? body.type ?? "an event";
+}

@@ -1,0 +1,908 @@
+/**
+ * Tests of the fake Slack itself, driven through the real deno-slack-sdk
+ * client so the wire format (form encoding, JSON-encoded values, Bearer
+ * token) is the one production uses.
+ */
+import { SlackAPI } from "deno-slack-sdk/mod.ts";
+import {
+  compileExpression,
+  SLACK_CLIENT_TEST_OPTIONS,
+  SlackFake,
+  type SlackFakeOptions,
+} from "./fakes/slack_fake.ts";
+import {
+  validateMessageBlocks,
+  validateView,
+  type Violation,
+} from "./fakes/block_kit_rules.ts";
+import { PEOPLE, slackPeople } from "./fakes/slack_people.ts";
+
+type Client = ReturnType<typeof SlackAPI>;
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+// --- plain asserts (no std library) ----------------------------------------
+
+function assert(cond: unknown, msg = "assertion failed"): asserts cond {
+  if (!cond) throw new Error(msg);
+}
+
+function assertEquals(actual: unknown, expected: unknown, msg = ""): void {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${msg}\n  actual:   ${a}\n  expected: ${e}`);
+}
+
+/** The response failed with `error`; returns it for further checks. */
+function assertError(res: Json, error: string): Json {
+  assertEquals(
+    { ok: res.ok, error: res.error },
+    { ok: false, error },
+    `expected error ${error}, got ${JSON.stringify(res)}`,
+  );
+  return res;
+}
+
+function assertOk(res: Json): Json {
+  assert(res.ok === true, `expected ok, got ${JSON.stringify(res)}`);
+  return res;
+}
+
+/** A violation reported at exactly `path` (whose message contains `about`). */
+function assertViolationAt(
+  violations: Violation[],
+  path: string,
+  about = "",
+): void {
+  assert(
+    violations.some((v) => v.path === path && v.message.includes(about)),
+    `no violation at ${path} about "${about}"; got ${
+      JSON.stringify(violations)
+    }`,
+  );
+}
+
+function assertPointerMessage(res: Json, path: string): void {
+  const messages: string[] = res.response_metadata?.messages ?? [];
+  assert(
+    messages.some((m) =>
+      m.startsWith("[ERROR] ") && m.endsWith(`[json-pointer:${path}]`)
+    ),
+    `no message for ${path}; got ${JSON.stringify(messages)}`,
+  );
+}
+
+// --- fixtures ---------------------------------------------------------------
+
+/** A test that talks to the fake through the SDK client. */
+function sdkTest(name: string, fn: () => Promise<void>): void {
+  Deno.test(name, SLACK_CLIENT_TEST_OPTIONS, fn);
+}
+
+async function withFake(
+  fn: (fake: SlackFake, client: Client) => Promise<void>,
+  opts: SlackFakeOptions = {},
+): Promise<void> {
+  const fake = await SlackFake.start(opts);
+  try {
+    await fn(fake, SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl }));
+  } finally {
+    await fake.close();
+  }
+}
+
+const plain = (text: string) => ({ type: "plain_text", text });
+const option = (text: string, value = text) => ({ text: plain(text), value });
+
+function modal(blocks: Json[], extra: Json = {}): Json {
+  return {
+    type: "modal",
+    callback_id: "test_form",
+    title: plain("Request access"),
+    submit: plain("Send"),
+    close: plain("Cancel"),
+    blocks,
+    ...extra,
+  };
+}
+
+function selectInput(element: Json, blockId = "pick"): Json {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: plain("Pick one"),
+    element: { action_id: blockId, ...element },
+  };
+}
+
+async function openView(fake: SlackFake, client: Client, view: Json) {
+  return await client.views.open({
+    interactivity_pointer: fake.newInteractivityPointer(PEOPLE.alice),
+    view,
+  });
+}
+
+// --- auth and routing ---------------------------------------------------------
+
+sdkTest("auth.test answers for the bot token only", async () => {
+  await withFake(async (fake, client) => {
+    const res = assertOk(await client.auth.test({}));
+    assertEquals(res.user_id, "U0FAKEBOT1");
+
+    const wrong = SlackAPI("xoxb-wrong", { slackApiUrl: fake.apiUrl });
+    assertError(await wrong.auth.test({}), "invalid_auth");
+    const none = SlackAPI("", { slackApiUrl: fake.apiUrl });
+    assertError(
+      await none.chat.postMessage({ channel: "x", text: "hi" }),
+      "not_authed",
+    );
+    // Nothing reached the method, and the token never lands in `calls`.
+    assertEquals(fake.messages.length, 0);
+    assert(fake.calls.every((c) => !("token" in c.args)));
+  });
+});
+
+sdkTest("unknown methods answer unknown_method", async () => {
+  await withFake(async (fake, client) => {
+    assertError(
+      await client.apiCall("chat.scheduleTeleport", {}),
+      "unknown_method",
+    );
+    assertEquals(fake.callsTo("chat.scheduleTeleport").length, 1);
+  });
+});
+
+sdkTest("application/json bodies are accepted", async () => {
+  await withFake(async (fake) => {
+    const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${fake.botToken}`,
+        "content-type": "application/json; charset=utf-8",
+      },
+      body: JSON.stringify({
+        channel: "C0NOTIFY01",
+        blocks: [{ type: "divider" }],
+        unfurl_links: false,
+      }),
+    });
+    assertEquals(res.status, 200);
+    assertOk(await res.json());
+    assertEquals(fake.messages[0].blocks, [{ type: "divider" }]);
+  });
+});
+
+sdkTest("failMethod fails the next N calls, then recovers", async () => {
+  await withFake(async (fake, client) => {
+    fake.failMethod("users.info", "ratelimited", 2);
+    assertError(await client.users.info({ user: PEOPLE.bob }), "ratelimited");
+    assertError(await client.users.info({ user: PEOPLE.bob }), "ratelimited");
+    assertOk(await client.users.info({ user: PEOPLE.bob }));
+  });
+});
+
+// --- views --------------------------------------------------------------------
+
+sdkTest(
+  "views.open returns the view with id, hash and empty state",
+  async () => {
+    await withFake(async (fake, client) => {
+      const view = modal([selectInput({
+        type: "static_select",
+        options: [option("One hour", "3600"), option("Two hours", "7200")],
+        initial_option: option("One hour", "3600"),
+      })]);
+      const res = assertOk(await openView(fake, client, view));
+      assert(/^V/.test(res.view.id), res.view.id);
+      assert(typeof res.view.hash === "string" && res.view.hash.length > 0);
+      assertEquals(res.view.state, { values: {} });
+      assertEquals(res.view.blocks, view.blocks);
+      const stored = fake.views.get(res.view.id);
+      assertEquals(stored?.user, PEOPLE.alice);
+      assertEquals(stored?.hash, res.view.hash);
+      // The wire format: `view` arrived JSON-encoded and was decoded.
+      assertEquals(fake.callsTo("views.open")[0].args.view, view);
+    });
+  },
+);
+
+sdkTest(
+  "views.open rejects a 25-character title with Slack's pointer",
+  async () => {
+    await withFake(async (fake, client) => {
+      const res = assertError(
+        await openView(
+          fake,
+          client,
+          modal([], { title: plain("x".repeat(25)) }),
+        ),
+        "invalid_arguments",
+      );
+      assertPointerMessage(res, "/view/title/text");
+      assertEquals(fake.blockKitViolations, [{
+        method: "views.open",
+        path: "/view/title/text",
+        message: "must be less than 25 characters",
+      }]);
+      assertEquals(fake.views.size, 0);
+    });
+  },
+);
+
+sdkTest("views.open rejects 101 select options", async () => {
+  await withFake(async (fake, client) => {
+    const options = Array.from({ length: 101 }, (_, i) => option(`n${i}`));
+    const res = assertError(
+      await openView(
+        fake,
+        client,
+        modal([selectInput({ type: "static_select", options })]),
+      ),
+      "invalid_arguments",
+    );
+    assertPointerMessage(res, "/view/blocks/0/element/options");
+  });
+});
+
+sdkTest("views.open rejects 11 radio buttons", async () => {
+  await withFake(async (fake, client) => {
+    const options = Array.from({ length: 11 }, (_, i) => option(`r${i}`));
+    const res = assertError(
+      await openView(
+        fake,
+        client,
+        modal([selectInput({ type: "radio_buttons", options })]),
+      ),
+      "invalid_arguments",
+    );
+    assertPointerMessage(res, "/view/blocks/0/element/options");
+  });
+});
+
+sdkTest("views.open rejects duplicate action_ids", async () => {
+  await withFake(async (fake, client) => {
+    const res = assertError(
+      await openView(
+        fake,
+        client,
+        modal([{
+          type: "actions",
+          elements: [
+            { type: "button", text: plain("Yes"), action_id: "go" },
+            { type: "button", text: plain("No"), action_id: "go" },
+          ],
+        }]),
+      ),
+      "invalid_arguments",
+    );
+    assertPointerMessage(res, "/view/blocks/0/elements/1/action_id");
+  });
+});
+
+sdkTest(
+  "views.open rejects an initial_option that is not offered",
+  async () => {
+    await withFake(async (fake, client) => {
+      const res = assertError(
+        await openView(
+          fake,
+          client,
+          modal([selectInput({
+            type: "static_select",
+            options: [option("One hour", "3600")],
+            // Same value, different text: Slack wants an exact match.
+            initial_option: option("1 hour", "3600"),
+          })]),
+        ),
+        "invalid_arguments",
+      );
+      assertPointerMessage(res, "/view/blocks/0/element/initial_option");
+    });
+  },
+);
+
+sdkTest("interactivity pointers work once and only for 3 seconds", async () => {
+  let now = 1_700_000_000_000;
+  await withFake(async (fake, client) => {
+    const pointer = fake.newInteractivityPointer(PEOPLE.bob);
+    const view = modal([]);
+    assertOk(await client.views.open({ interactivity_pointer: pointer, view }));
+    assertError(
+      await client.views.open({ interactivity_pointer: pointer, view }),
+      "exchanged_trigger_id",
+    );
+    assertError(
+      await client.views.open({ trigger_id: "12345.98765.abcd", view }),
+      "invalid_trigger_id",
+    );
+    const late = fake.newInteractivityPointer(PEOPLE.bob);
+    now += 3001;
+    assertError(
+      await client.views.open({ interactivity_pointer: late, view }),
+      "expired_trigger_id",
+    );
+  }, { clock: () => now });
+});
+
+sdkTest(
+  "views.update honours hashes and finds views by id or external_id",
+  async () => {
+    await withFake(async (fake, client) => {
+      const opened = assertOk(
+        await openView(fake, client, modal([], { external_id: "req-1" })),
+      );
+      const { id, hash } = opened.view;
+      const next = modal([{ type: "section", text: plain("Loading…") }], {
+        external_id: "req-1",
+      });
+
+      const updated = assertOk(
+        await client.views.update({ view_id: id, hash, view: next }),
+      );
+      assertEquals(updated.view.id, id);
+      assert(updated.view.hash !== hash, "update must issue a new hash");
+      assertEquals(fake.views.get(id)?.view.blocks, next.blocks);
+
+      // The old hash is now stale.
+      assertError(
+        await client.views.update({ view_id: id, hash, view: next }),
+        "hash_conflict",
+      );
+      // Without a hash the update always applies; external_id also finds it.
+      assertOk(await client.views.update({ external_id: "req-1", view: next }));
+      assertError(
+        await client.views.update({ view_id: "V0NOPE", view: next }),
+        "not_found",
+      );
+    });
+  },
+);
+
+sdkTest("views.push stacks on the user's open view", async () => {
+  await withFake(async (fake, client) => {
+    const root = assertOk(await openView(fake, client, modal([]))).view;
+    const pushed = assertOk(
+      await client.views.push({
+        interactivity_pointer: fake.newInteractivityPointer(PEOPLE.alice),
+        view: modal([], { title: plain("Details") }),
+      }),
+    ).view;
+    assertEquals(pushed.root_view_id, root.id);
+    assertEquals(pushed.previous_view_id, root.id);
+  });
+});
+
+// --- chat -------------------------------------------------------------------
+
+sdkTest("chat.postMessage to a user ID lands in their DM", async () => {
+  await withFake(async (fake, client) => {
+    const res = assertOk(
+      await client.chat.postMessage({ channel: PEOPLE.bob, text: "Approve?" }),
+    );
+    assertEquals(res.channel, "D0BOB0001");
+    assert(/^\d{10}\.\d{6}$/.test(res.ts), res.ts);
+    assertEquals(res.message.text, "Approve?");
+    assertEquals(fake.messagesIn(PEOPLE.bob).map((m) => m.text), ["Approve?"]);
+    assertEquals(fake.messagesIn("D0BOB0001").length, 1);
+
+    const second = assertOk(
+      await client.chat.postMessage({ channel: "D0BOB0001", text: "Again" }),
+    );
+    assert(second.ts > res.ts, "ts must increase");
+    assertError(
+      await client.chat.postMessage({ channel: PEOPLE.gone, text: "hi" }),
+      "user_not_found",
+    );
+  });
+});
+
+sdkTest("chat.postMessage channel rules", async () => {
+  await withFake(async (fake, client) => {
+    // Private and the bot is not in it: invisible.
+    assertError(
+      await client.chat.postMessage({ channel: "C0PRIVATE1", text: "x" }),
+      "channel_not_found",
+    );
+    assertError(
+      await client.chat.postMessage({ channel: "C0DOESNOT1", text: "x" }),
+      "channel_not_found",
+    );
+    // chat:write.public lets the bot post in public channels it is not in.
+    assertOk(
+      await client.chat.postMessage({ channel: "C0PUBLIC01", text: "x" }),
+    );
+    assertError(
+      // The typed client refuses this, so go through apiCall.
+      await client.apiCall("chat.postMessage", { channel: "C0NOTIFY01" }),
+      "no_text",
+    );
+    const threaded = assertOk(
+      await client.chat.postMessage({
+        channel: "C0NOTIFY01",
+        text: "reply",
+        thread_ts: "1700000000.000100",
+      }),
+    );
+    assertEquals(threaded.message.thread_ts, "1700000000.000100");
+    assertEquals(
+      fake.messagesIn("C0NOTIFY01")[0].thread_ts,
+      "1700000000.000100",
+    );
+  }, {
+    channels: [
+      {
+        id: "C0NOTIFY01",
+        name: "access-log",
+        is_private: false,
+        is_member: true,
+      },
+      { id: "C0PRIVATE1", name: "secret", is_private: true, is_member: false },
+      { id: "C0PUBLIC01", name: "random", is_private: false, is_member: false },
+    ],
+  });
+});
+
+sdkTest("chat.postMessage validates message blocks", async () => {
+  await withFake(async (fake, client) => {
+    const blocks = [
+      { type: "section", text: { type: "mrkdwn", text: "x".repeat(3001) } },
+      ...Array.from({ length: 50 }, () => ({ type: "divider" })),
+    ];
+    const res = assertError(
+      await client.chat.postMessage({
+        channel: "C0NOTIFY01",
+        text: "t",
+        blocks,
+      }),
+      "invalid_blocks",
+    );
+    assertPointerMessage(res, "/blocks");
+    assertPointerMessage(res, "/blocks/0/text/text");
+    assertEquals(fake.messages.length, 0);
+    assertEquals(
+      fake.blockKitViolations.map((v) => v.method),
+      ["chat.postMessage", "chat.postMessage"],
+    );
+  });
+});
+
+sdkTest("chat.update edits the message in place", async () => {
+  await withFake(async (fake, client) => {
+    const blocks = [{ type: "section", text: plain("Pending") }];
+    const posted = assertOk(
+      await client.chat.postMessage({
+        channel: "C0NOTIFY01",
+        text: "Pending",
+        blocks,
+      }),
+    );
+    const newBlocks = [{ type: "section", text: plain("Approved") }];
+    const res = assertOk(
+      await client.chat.update({
+        channel: posted.channel,
+        ts: posted.ts,
+        text: "Approved",
+        blocks: newBlocks,
+      }),
+    );
+    assertEquals(res.ts, posted.ts);
+    assertEquals(fake.messages.length, 1);
+    assertEquals(fake.messages[0].text, "Approved");
+    assertEquals(fake.messages[0].blocks, newBlocks);
+    assertEquals(fake.messages[0].updates, 1);
+    // The recorded response of the first call is history, not live state.
+    assertEquals(fake.callsTo("chat.postMessage")[0].response.message, {
+      ...posted.message,
+    });
+    assertError(
+      await client.chat.update({
+        channel: "C0NOTIFY01",
+        ts: "1.000001",
+        text: "x",
+      }),
+      "message_not_found",
+    );
+  });
+});
+
+sdkTest("chat.postEphemeral records the recipient", async () => {
+  await withFake(async (fake, client) => {
+    const res = assertOk(
+      await client.chat.postEphemeral({
+        channel: "C0NOTIFY01",
+        user: PEOPLE.carol,
+        text: "Only you can see this",
+      }),
+    );
+    assertEquals(fake.messagesIn("C0NOTIFY01"), [{
+      channel: "C0NOTIFY01",
+      ts: res.message_ts,
+      text: "Only you can see this",
+      ephemeral_user: PEOPLE.carol,
+      updates: 0,
+    }]);
+    assertError(
+      await client.chat.postEphemeral({
+        channel: "C0NOTIFY01",
+        user: "U0NOBODY1",
+        text: "x",
+      }),
+      "user_not_found",
+    );
+  });
+});
+
+// --- users and conversations -------------------------------------------------
+
+sdkTest("users.info and users.lookupByEmail", async () => {
+  await withFake(async (_fake, client) => {
+    const bob = assertOk(await client.users.info({ user: PEOPLE.bob })).user;
+    assertEquals(
+      [bob.real_name, bob.tz, bob.tz_offset, bob.profile.email, bob.deleted],
+      ["Bob Baker", "America/New_York", -18000, "bob@example.com", false],
+    );
+    const found = assertOk(
+      await client.users.lookupByEmail({ email: "Carol@Example.COM" }),
+    );
+    assertEquals(found.user.id, PEOPLE.carol);
+    // Deactivated accounts are visible by ID but not findable by email.
+    assertEquals(
+      assertOk(await client.users.info({ user: PEOPLE.gone })).user.deleted,
+      true,
+    );
+    assertError(
+      await client.users.lookupByEmail({ email: "gone@example.com" }),
+      "users_not_found",
+    );
+    const nomail = assertOk(await client.users.info({ user: PEOPLE.nomail }));
+    assertEquals(nomail.user.profile.email, undefined);
+    assertError(
+      await client.users.info({ user: "U0NOBODY1" }),
+      "user_not_found",
+    );
+  });
+});
+
+sdkTest(
+  "conversations.info hides private channels the bot is not in",
+  async () => {
+    await withFake(async (_fake, client) => {
+      const res = assertOk(
+        await client.conversations.info({ channel: "C0NOTIFY01" }),
+      );
+      assertEquals(
+        [res.channel.name, res.channel.is_private, res.channel.is_member],
+        ["access-log", false, true],
+      );
+      assertError(
+        await client.conversations.info({ channel: "C0PRIVATE1" }),
+        "channel_not_found",
+      );
+    });
+  },
+);
+
+sdkTest("missing required arguments answer invalid_arguments", async () => {
+  await withFake(async (_fake, client) => {
+    const res = assertError(await client.users.info({}), "invalid_arguments");
+    assertEquals(res.response_metadata.messages, [
+      "[ERROR] missing required field: user",
+    ]);
+  });
+});
+
+// --- datastores ---------------------------------------------------------------
+
+sdkTest("datastore put/get/query/delete", async () => {
+  await withFake(async (fake, client) => {
+    const grants = "grants";
+    for (
+      const [id, user, status] of [
+        ["g1", PEOPLE.alice, "active"],
+        ["g2", PEOPLE.bob, "active"],
+        ["g3", PEOPLE.alice, "expired"],
+        ["g4", PEOPLE.alice, "active"],
+      ]
+    ) {
+      assertOk(
+        await client.apps.datastore.put({
+          datastore: grants,
+          item: { id, user, status, expires_at: 100 },
+        }),
+      );
+    }
+    const got = assertOk(
+      await client.apps.datastore.get({ datastore: grants, id: "g2" }),
+    );
+    // Numbers survive the form encoding as numbers.
+    assertEquals(got.item, {
+      id: "g2",
+      user: PEOPLE.bob,
+      status: "active",
+      expires_at: 100,
+    });
+    assertEquals(
+      assertOk(
+        await client.apps.datastore.get({ datastore: grants, id: "nope" }),
+      ).item,
+      {},
+    );
+
+    const query = {
+      datastore: grants,
+      expression: "#user = :user AND #status = :status",
+      expression_attributes: { "#user": "user", "#status": "status" },
+      expression_values: { ":user": PEOPLE.alice, ":status": "active" },
+    };
+    const all = assertOk(await client.apps.datastore.query(query));
+    assertEquals(all.items.map((i: Json) => i.id), ["g1", "g4"]);
+    assertEquals(all.response_metadata.next_cursor, "");
+
+    // `limit` caps items evaluated, so follow next_cursor to the end.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = assertOk(
+        await client.apps.datastore.query({ ...query, limit: 2, cursor }),
+      );
+      ids.push(...page.items.map((i: Json) => i.id));
+      cursor = page.response_metadata.next_cursor || undefined;
+      pages++;
+    } while (cursor);
+    assertEquals([ids, pages], [["g1", "g4"], 2]);
+
+    assertEquals(
+      assertOk(
+        await client.apps.datastore.bulkGet({
+          datastore: grants,
+          ids: ["g1", "g9"],
+        }),
+      )
+        .items.map((i: Json) => i.id),
+      ["g1"],
+    );
+    assertOk(
+      await client.apps.datastore.delete({ datastore: grants, id: "g1" }),
+    );
+    assertEquals([...fake.datastore(grants).keys()], ["g2", "g3", "g4"]);
+
+    const noKey = assertError(
+      await client.apps.datastore.put({
+        datastore: grants,
+        item: { user: "x" },
+      }),
+      "datastore_error",
+    );
+    assertEquals(noKey.errors[0].pointer, "/item/id");
+    assertError(
+      await client.apps.datastore.get({ datastore: "nope", id: "x" }),
+      "datastore_error",
+    );
+  }, { datastores: { grants: "id" } });
+});
+
+Deno.test("datastore expressions beyond equality", () => {
+  const items = [
+    { id: "a", n: 1, tag: "prod-db" },
+    { id: "b", n: 5, tag: "dev-db" },
+    { id: "c", n: 9 },
+  ];
+  const run = (expr: string, values: Json = {}) =>
+    items.filter(compileExpression(expr, { "#n": "n", "#t": "tag" }, values))
+      .map((i) => i.id);
+  assertEquals(run("#n < :v", { ":v": 5 }), ["a"]);
+  assertEquals(run("#n BETWEEN :lo AND :hi", { ":lo": 2, ":hi": 9 }), [
+    "b",
+    "c",
+  ]);
+  assertEquals(
+    run("begins_with(#t, :p) OR NOT attribute_exists(#t)", { ":p": "prod" }),
+    [
+      "a",
+      "c",
+    ],
+  );
+  let threw = false;
+  try {
+    run("#n = :undefined");
+  } catch {
+    threw = true;
+  }
+  assert(threw, "undefined placeholders must fail loudly");
+});
+
+// --- functions -------------------------------------------------------------
+
+sdkTest("functions.completeSuccess works once per execution", async () => {
+  await withFake(async (fake, client) => {
+    const outputs = { grant_id: "g1", approved: true };
+    assertOk(
+      await client.functions.completeSuccess({
+        function_execution_id: "Fx1",
+        outputs,
+      }),
+    );
+    assertError(
+      await client.functions.completeSuccess({
+        function_execution_id: "Fx1",
+        outputs,
+      }),
+      "function_execution_not_found",
+    );
+    assertOk(
+      await client.functions.completeError({
+        function_execution_id: "Fx2",
+        error: "denied",
+      }),
+    );
+    assertEquals(fake.completions, [
+      { function_execution_id: "Fx1", kind: "success", outputs },
+      { function_execution_id: "Fx2", kind: "error", error: "denied" },
+    ]);
+  });
+});
+
+// --- the validator on its own -----------------------------------------------------
+
+Deno.test("validateView: structural rules", () => {
+  const input = selectInput({ type: "plain_text_input", max_length: 3001 });
+  const v = validateView(
+    modal([input, { ...input }], {
+      submit: undefined,
+      close: plain("x".repeat(25)),
+      private_metadata: "m".repeat(3001),
+    }),
+  );
+  for (
+    const path of [
+      "/view/submit",
+      "/view/close/text",
+      "/view/private_metadata",
+      "/view/blocks/0/element/max_length",
+      "/view/blocks/1/block_id",
+      "/view/blocks/1/element/action_id",
+    ]
+  ) assertViolationAt(v, path);
+
+  assertViolationAt(validateView({ ...modal([]), type: "home" }), "/view/type");
+  assertViolationAt(
+    validateView(
+      modal(Array.from({ length: 101 }, () => ({ type: "divider" }))),
+    ),
+    "/view/blocks",
+  );
+  assertViolationAt(
+    validateView(modal([{ type: "input", label: plain("x") }])),
+    "/view/blocks/0",
+    "missing required field: element",
+  );
+  assertViolationAt(
+    validateView(modal([{ type: "header", text: plain("h".repeat(151)) }])),
+    "/view/blocks/0/text/text",
+  );
+  assertEquals(validateView(modal([])), []);
+});
+
+Deno.test("validateView: element rules", () => {
+  const groups = [{ label: plain("g".repeat(76)), options: [option("a")] }];
+  const v = validateView(modal([
+    selectInput({
+      type: "static_select",
+      options: [option("a")],
+      option_groups: groups,
+    }, "both"),
+    selectInput({ type: "static_select" }, "neither"),
+    selectInput({
+      type: "static_select",
+      options: [{ text: plain("t".repeat(76)), value: "v".repeat(151) }],
+    }, "long"),
+    {
+      type: "actions",
+      elements: [{
+        type: "button",
+        text: plain("Go"),
+        action_id: "b",
+        style: "secondary",
+        value: "v".repeat(2001),
+      }],
+    },
+    { type: "context", elements: Array.from({ length: 11 }, () => plain("c")) },
+    { type: "section", text: { type: "markdown", text: "x" } },
+    { type: "section", text: plain("") },
+    { type: "section", fields: Array.from({ length: 11 }, () => plain("f")) },
+    { type: "divider", colour: "red" },
+  ]));
+  for (
+    const path of [
+      "/view/blocks/0/element",
+      "/view/blocks/1/element",
+      "/view/blocks/2/element/options/0/text/text",
+      "/view/blocks/2/element/options/0/value",
+      "/view/blocks/3/elements/0/style",
+      "/view/blocks/3/elements/0/value",
+      "/view/blocks/4/elements",
+      "/view/blocks/5/text/type",
+      "/view/blocks/6/text/text",
+      "/view/blocks/7/fields",
+    ]
+  ) assertViolationAt(v, path);
+  // Unknown fields are reported on their object, as Slack does.
+  assertViolationAt(v, "/view/blocks/8", "invalid additional property: colour");
+});
+
+Deno.test("validateMessageBlocks: limits and a valid approval card", () => {
+  assertViolationAt(
+    validateMessageBlocks(
+      Array.from({ length: 51 }, () => ({ type: "divider" })),
+    ),
+    "/blocks",
+  );
+  const card = [
+    { type: "header", text: plain("Access request") },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: "*<@U0ALICE01>* wants *prod-db*" },
+      fields: [{ type: "mrkdwn", text: "*For*\n1 hour" }],
+    },
+    {
+      type: "actions",
+      block_id: "decision",
+      elements: [
+        {
+          type: "button",
+          text: plain("Approve"),
+          action_id: "approve",
+          style: "primary",
+          value: "g1",
+        },
+        {
+          type: "button",
+          text: plain("Deny"),
+          action_id: "deny",
+          style: "danger",
+          value: "g1",
+          confirm: {
+            title: plain("Deny?"),
+            text: plain("They will be told."),
+            confirm: plain("Deny"),
+            deny: plain("Back"),
+          },
+        },
+      ],
+    },
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "Expires in 1 hour" }],
+    },
+  ];
+  assertEquals(validateMessageBlocks(card), []);
+  // `emoji` belongs to plain_text only; Slack rejects it on mrkdwn.
+  assertViolationAt(
+    validateMessageBlocks([{
+      type: "section",
+      text: { type: "mrkdwn", text: "hi", emoji: true },
+    }]),
+    "/blocks/0/text",
+    "invalid additional property: emoji",
+  );
+});
+
+Deno.test("slackPeople returns fresh copies", () => {
+  const a = slackPeople();
+  a[0].real_name = "Mallory";
+  assertEquals(slackPeople()[0].real_name, "Alice Archer");
+  assertEquals(slackPeople().length, 7);
+});
+
+Deno.test("close() stops the server and may be called twice", async () => {
+  const fake = await SlackFake.start();
+  await fake.close();
+  await fake.close();
+  let refused = false;
+  try {
+    await fetch(`${fake.apiUrl}auth.test`, { method: "POST" });
+  } catch {
+    refused = true;
+  }
+  assert(refused, "the port must be closed");
+});
