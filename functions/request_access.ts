@@ -1,6 +1,9 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { config } from "../config.ts";
-import { type AccessRequest, AccessRequestType } from "../lib/access_request.ts";
+import {
+  type AccessRequest,
+  AccessRequestType,
+} from "../lib/access_request.ts";
 import {
   type ApproverField,
   approverField,
@@ -131,7 +134,11 @@ export default SlackFunction(
         built.tailscale.listDevices(),
         lookupPerson(client, body.user.id),
       ]);
-      return deviceSuggestions(devices, String(body.value ?? ""), requester?.email);
+      return deviceSuggestions(
+        devices,
+        String(body.value ?? ""),
+        requester?.email,
+      );
     } catch (e) {
       console.error(`device picker: ${errorText(e)}`);
       return deviceErrorSuggestion(`Could not list devices: ${errorText(e)}`);

@@ -6,14 +6,19 @@ import {
   AccessRequestType,
 } from "../lib/access_request.ts";
 import {
-  APPROVE_ACTION,
   approvalRequestMessage,
+  APPROVE_ACTION,
   DENY_ACTION,
   noticeMessage,
   type Outcome,
   requestSentMessage,
 } from "../lib/blocks/approval_messages.ts";
-import { announceOutcome, type MessageRef, post, update } from "../lib/notify.ts";
+import {
+  announceOutcome,
+  type MessageRef,
+  post,
+  update,
+} from "../lib/notify.ts";
 import { decide, loadReview, type Review } from "../lib/review.ts";
 
 /** Step 2: the approver decides; on approval the attribute is set. */

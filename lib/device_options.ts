@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { deviceName, isTagged, primaryAddress, truncate } from "./device_text.ts";
+import {
+  deviceName,
+  isTagged,
+  primaryAddress,
+  truncate,
+} from "./device_text.ts";
 import type { Device } from "./tailscale/mod.ts";
 
 /** Slack allows at most 100 options in an external select's answer. */

@@ -49,7 +49,9 @@ export async function grantAccess(
     now: Date;
   },
 ): Promise<Date> {
-  const expiresAt = new Date(grant.now.getTime() + grant.durationSeconds * 1000);
+  const expiresAt = new Date(
+    grant.now.getTime() + grant.durationSeconds * 1000,
+  );
   await tailscale.setPostureAttribute(grant.nodeId, grant.attribute, {
     value: true,
     expiry: expiresAt,

@@ -5,7 +5,10 @@
  */
 
 /** Fails with `message` unless `condition` holds. */
-export function assert(condition: unknown, message = "assertion failed"): asserts condition {
+export function assert(
+  condition: unknown,
+  message = "assertion failed",
+): asserts condition {
   if (!condition) throw new Error(message);
 }
 
@@ -14,14 +17,20 @@ export function assertEquals<T>(actual: T, expected: T, message?: string) {
   const a = JSON.stringify(actual, null, 1);
   const e = JSON.stringify(expected, null, 1);
   if (a !== e) {
-    throw new Error(`${message ?? "values differ"}\nactual:   ${a}\nexpected: ${e}`);
+    throw new Error(
+      `${message ?? "values differ"}\nactual:   ${a}\nexpected: ${e}`,
+    );
   }
 }
 
 /** Fails unless `text` contains `part`. */
 export function assertIncludes(text: string, part: string, message?: string) {
   if (!text.includes(part)) {
-    throw new Error(`${message ?? "missing text"}: expected ${JSON.stringify(part)} in ${JSON.stringify(text)}`);
+    throw new Error(
+      `${message ?? "missing text"}: expected ${JSON.stringify(part)} in ${
+        JSON.stringify(text)
+      }`,
+    );
   }
 }
 
@@ -36,7 +45,9 @@ export function assertThrows(fn: () => unknown): Error {
 }
 
 /** Awaits `fn`, which must reject; returns the error. */
-export async function assertRejects(fn: () => Promise<unknown>): Promise<Error> {
+export async function assertRejects(
+  fn: () => Promise<unknown>,
+): Promise<Error> {
   try {
     await fn();
   } catch (e) {

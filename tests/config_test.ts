@@ -4,7 +4,12 @@ import {
   DEFAULT_MAX_SECONDS,
   parseConfig,
 } from "../lib/config_schema.ts";
-import { assert, assertEquals, assertIncludes, assertThrows } from "./assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertIncludes,
+  assertThrows,
+} from "./assert.ts";
 
 const base = { description: "Production", attribute: "custom:prodAccess" };
 
@@ -37,8 +42,16 @@ Deno.test("approver emails are normalised to lower case", () => {
 Deno.test("each invalid field is named with its profile", () => {
   const cases: [Record<string, unknown>, string, string][] = [
     [{ attribute: "prodAccess" }, 'field "attribute"', 'start with "custom:"'],
-    [{ attribute: `custom:${"a".repeat(44)}` }, 'field "attribute"', "at most 50"],
-    [{ attribute: "custom:prod-access" }, 'field "attribute"', "letters, digits"],
+    [
+      { attribute: `custom:${"a".repeat(44)}` },
+      'field "attribute"',
+      "at most 50",
+    ],
+    [
+      { attribute: "custom:prod-access" },
+      'field "attribute"',
+      "letters, digits",
+    ],
     [{ maxSeconds: 0 }, 'field "maxSeconds"', "positive"],
     [{ maxSeconds: 8 * 86400 }, 'field "maxSeconds"', "at most 604800"],
     [{ maxSeconds: 1.5 }, 'field "maxSeconds"', "whole number"],
@@ -48,7 +61,9 @@ Deno.test("each invalid field is named with its profile", () => {
     [{ approver: ["x"] }, "", 'unknown field(s) "approver"'],
   ];
   for (const [change, where, what] of cases) {
-    const [problem, ...rest] = problemsOf({ profiles: [{ ...base, ...change }] });
+    const [problem, ...rest] = problemsOf({
+      profiles: [{ ...base, ...change }],
+    });
     assertEquals(rest, [], `one problem for ${JSON.stringify(change)}`);
     assertIncludes(problem, 'profile 1 ("Production")');
     assertIncludes(problem, where);
@@ -72,7 +87,10 @@ Deno.test("at least one profile is required", () => {
 Deno.test("the error message lists every problem", () => {
   const e = assertThrows(() =>
     parseConfig({
-      profiles: [{ description: "A", attribute: "x" }, { description: "", attribute: "custom:b" }],
+      profiles: [{ description: "A", attribute: "x" }, {
+        description: "",
+        attribute: "custom:b",
+      }],
     })
   );
   assertIncludes(e.message, "config.ts is invalid");

@@ -1,4 +1,8 @@
-import { defaultDuration, durationChoices, formatDuration } from "../lib/durations.ts";
+import {
+  defaultDuration,
+  durationChoices,
+  formatDuration,
+} from "../lib/durations.ts";
 import { assertEquals } from "./assert.ts";
 
 Deno.test("a maximum below the shortest preset is offered by itself", () => {

@@ -90,14 +90,25 @@ export async function fillRequest(
   const run = await app.platform.startWorkflow(WORKFLOW, requester);
   await app.platform.choose(requester, LABEL.profile, f.profile);
   if (f.device) {
-    await app.platform.pick(requester, LABEL.device, f.device.query, f.device.option);
+    await app.platform.pick(
+      requester,
+      LABEL.device,
+      f.device.query,
+      f.device.option,
+    );
   }
-  if (f.duration) await app.platform.choose(requester, LABEL.duration, f.duration);
-  if (f.approver) await app.platform.choose(requester, LABEL.approver, f.approver);
+  if (f.duration) {
+    await app.platform.choose(requester, LABEL.duration, f.duration);
+  }
+  if (f.approver) {
+    await app.platform.choose(requester, LABEL.approver, f.approver);
+  }
   if (f.approverUser) {
     app.platform.chooseUser(requester, LABEL.approver, f.approverUser);
   }
-  if (f.reason !== undefined) app.platform.type(requester, LABEL.reason, f.reason);
+  if (f.reason !== undefined) {
+    app.platform.type(requester, LABEL.reason, f.reason);
+  }
   return run;
 }
 

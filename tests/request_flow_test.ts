@@ -27,13 +27,20 @@ Deno.test("golden path: request, approve, attribute written with expiry and comm
     const promptText = JSON.stringify(prompt.blocks);
     assertIncludes(promptText, `<@${alice}> requests access to *Production*`);
     assertIncludes(promptText, "alice-laptop");
-    assertIncludes(promptText, "https://login.tailscale.com/admin/machines/100.64.0.");
+    assertIncludes(
+      promptText,
+      "https://login.tailscale.com/admin/machines/100.64.0.",
+    );
     assertIncludes(promptText, "owned by alice@example.com");
     assertIncludes(promptText, "1 hour");
     assertIncludes(promptText, "custom:prodAccess");
     assertIncludes(promptText, "INC-42 read payment logs");
     assertIncludes(textIn(app, alice), `was sent to <@${bob}>`);
-    assertEquals(attributeWrites(app).length, 0, "nothing written before approval");
+    assertEquals(
+      attributeWrites(app).length,
+      0,
+      "nothing written before approval",
+    );
 
     const before = Date.now();
     await app.platform.click(bob, prompt, "Approve");
@@ -41,11 +48,21 @@ Deno.test("golden path: request, approve, attribute written with expiry and comm
 
     const writes = attributeWrites(app);
     assertEquals(writes.length, 1);
-    assertEquals(writes[0].path, `/api/v2/device/${ALICE_LAPTOP}/attributes/custom:prodAccess`);
-    const body = writes[0].body as { value: unknown; expiry: string; comment: string };
+    assertEquals(
+      writes[0].path,
+      `/api/v2/device/${ALICE_LAPTOP}/attributes/custom:prodAccess`,
+    );
+    const body = writes[0].body as {
+      value: unknown;
+      expiry: string;
+      comment: string;
+    };
     assertEquals(body.value, true);
     const expiry = Date.parse(body.expiry);
-    assert(expiry >= before + 3600_000 - 1000 && expiry <= after + 3600_000, `expiry ${body.expiry}`);
+    assert(
+      expiry >= before + 3600_000 - 1000 && expiry <= after + 3600_000,
+      `expiry ${body.expiry}`,
+    );
     assertEquals(
       body.comment,
       "Requested in Slack by alice@example.com, approved by bob@example.com. Reason: INC-42 read payment logs",
@@ -58,7 +75,10 @@ Deno.test("golden path: request, approve, attribute written with expiry and comm
     assertIncludes(textIn(app, alice), "is active until <!date^");
     const decided = app.slack.messagesIn(bob).find((m) => m.ts === prompt.ts)!;
     assertIncludes(JSON.stringify(decided.blocks), `Approved by <@${bob}>`);
-    assert(!JSON.stringify(decided.blocks).includes('"Approve"'), "buttons removed");
+    assert(
+      !JSON.stringify(decided.blocks).includes('"Approve"'),
+      "buttons removed",
+    );
     assertIncludes(textIn(app, "C0NOTIFY01"), `Approved by <@${bob}>`);
 
     assertEquals(run.status, "completed");
@@ -94,9 +114,14 @@ Deno.test("self-approval without confirmation grants at once", async () => {
     const writes = attributeWrites(app);
     assertEquals(writes.length, 1);
     assertIncludes(writes[0].path, "custom:stagingAccess");
-    assertIncludes((writes[0].body as { comment: string }).comment, "self-approved");
+    assertIncludes(
+      (writes[0].body as { comment: string }).comment,
+      "self-approved",
+    );
     assertEquals(
-      app.slack.messagesIn(alice).filter((m) => JSON.stringify(m.blocks).includes('"Approve"')).length,
+      app.slack.messagesIn(alice).filter((m) =>
+        JSON.stringify(m.blocks).includes('"Approve"')
+      ).length,
       0,
       "no prompt is sent",
     );
@@ -114,7 +139,11 @@ Deno.test("self-approval with confirmation asks the requester to click Approve",
     });
     await app.platform.submit(alice);
     assertEquals(attributeWrites(app).length, 0, "waits for the confirmation");
-    await app.platform.click(alice, messageWithButton(app, alice, "Approve"), "Approve");
+    await app.platform.click(
+      alice,
+      messageWithButton(app, alice, "Approve"),
+      "Approve",
+    );
     assertEquals(attributeWrites(app).length, 1);
     assertIncludes(attributeWrites(app)[0].path, "custom:dbAccess");
     assertEquals(run.status, "completed");
@@ -135,7 +164,10 @@ Deno.test("a requester who is the only approver is told so in the form", async (
     assertIncludes(text, "You are the only approver configured for Payroll");
     const answer = await app.platform.submit(alice);
     assertEquals(answer.response_action, "errors");
-    assertIncludes(answer.errors.profile, "Nobody can approve this profile for you");
+    assertIncludes(
+      answer.errors.profile,
+      "Nobody can approve this profile for you",
+    );
   });
 });
 
@@ -144,7 +176,11 @@ Deno.test("the approver list excludes the requester unless self-approval is allo
     profiles: [{
       description: "Production",
       attribute: "custom:prodAccess",
-      approverEmails: ["alice@example.com", "bob@example.com", "nobody@example.com"],
+      approverEmails: [
+        "alice@example.com",
+        "bob@example.com",
+        "nobody@example.com",
+      ],
     }],
   }, async (app) => {
     await app.platform.startWorkflow("request_tailscale_access", alice);
@@ -163,11 +199,17 @@ Deno.test("the approver list excludes the requester unless self-approval is allo
 
 Deno.test("without Tailscale credentials the modal names the variables to set", async () => {
   await withApp({ env: { TAILSCALE_CLIENT_SECRET: "" } }, async (app) => {
-    const run = await app.platform.startWorkflow("request_tailscale_access", alice);
+    const run = await app.platform.startWorkflow(
+      "request_tailscale_access",
+      alice,
+    );
     const { view } = app.platform.openView(alice);
     const text = JSON.stringify(view);
     assertIncludes(text, "slack env add TAILSCALE_CLIENT_SECRET");
-    assert(!text.includes("slack env add TAILSCALE_CLIENT_ID"), "only the missing one");
+    assert(
+      !text.includes("slack env add TAILSCALE_CLIENT_ID"),
+      "only the missing one",
+    );
     assertEquals(run.status, "failed");
     assertIncludes(run.executions[0].error ?? "", "TAILSCALE_CLIENT_SECRET");
     assertEquals(app.tailscale.calls.length, 0);
@@ -181,7 +223,9 @@ Deno.test("only the named approver's click counts", async () => {
     const prompt = messageWithButton(app, bob, "Approve");
     await app.platform.click(carol, prompt, "Approve");
     assertEquals(attributeWrites(app).length, 0);
-    const ephemeral = app.slack.messages.find((m) => m.ephemeral_user === carol);
+    const ephemeral = app.slack.messages.find((m) =>
+      m.ephemeral_user === carol
+    );
     assertIncludes(ephemeral?.text ?? "", `Only <@${bob}> can approve or deny`);
   });
 });
@@ -192,38 +236,65 @@ Deno.test("a failed grant is said out loud and the step fails", async () => {
     await app.platform.submit(alice);
     app.tailscale.failNext(1, {
       status: 400,
-      body: { message: "custom posture attributes are not enabled for this tailnet" },
+      body: {
+        message: "custom posture attributes are not enabled for this tailnet",
+      },
     }, /\/attributes\//);
-    await app.platform.click(bob, messageWithButton(app, bob, "Approve"), "Approve");
+    await app.platform.click(
+      bob,
+      messageWithButton(app, bob, "Approve"),
+      "Approve",
+    );
     const told = textIn(app, alice);
     assertIncludes(told, "the grant *failed*");
-    assertIncludes(told, "custom posture attributes are not enabled for this tailnet");
+    assertIncludes(
+      told,
+      "custom posture attributes are not enabled for this tailnet",
+    );
     assertIncludes(told, "HTTP 400");
     assert(!told.includes("is active until"), "never claims a grant");
     assertIncludes(textIn(app, "C0NOTIFY01"), "the grant *failed*");
     assertEquals(run.status, "failed");
     assertIncludes(run.executions[1].error ?? "", "HTTP 400");
-    assertEquals(app.tailscale.customAttributes(ALICE_LAPTOP).attributes["custom:prodAccess"], undefined);
+    assertEquals(
+      app.tailscale.customAttributes(ALICE_LAPTOP)
+        .attributes["custom:prodAccess"],
+      undefined,
+    );
   });
 });
 
 Deno.test("a missing scope is reported in plain words", async () => {
-  await withApp({ tailscale: { scopes: ["devices:core:read"] } }, async (app) => {
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
-    await app.platform.click(bob, messageWithButton(app, bob, "Approve"), "Approve");
-    const told = textIn(app, alice);
-    assertIncludes(told, "missing a permission");
-    assertIncludes(told, "devices:posture_attributes");
-  });
+  await withApp(
+    { tailscale: { scopes: ["devices:core:read"] } },
+    async (app) => {
+      await fillRequest(app, alice, ALICE_ASKS_BOB);
+      await app.platform.submit(alice);
+      await app.platform.click(
+        bob,
+        messageWithButton(app, bob, "Approve"),
+        "Approve",
+      );
+      const told = textIn(app, alice);
+      assertIncludes(told, "missing a permission");
+      assertIncludes(told, "devices:posture_attributes");
+    },
+  );
 });
 
 Deno.test("one OAuth token serves every event of the flow", async () => {
   await withApp({}, async (app) => {
     await fillRequest(app, alice, ALICE_ASKS_BOB);
     await app.platform.submit(alice);
-    await app.platform.click(bob, messageWithButton(app, bob, "Approve"), "Approve");
-    assert(app.tailscale.calls.length >= 3, "several Tailscale calls across events");
+    await app.platform.click(
+      bob,
+      messageWithButton(app, bob, "Approve"),
+      "Approve",
+    );
+    assert(
+      app.tailscale.calls.length >= 3,
+      "several Tailscale calls across events",
+    );
     assertEquals(app.tailscale.tokensIssued, 1);
   });
 });
@@ -237,9 +308,16 @@ Deno.test("a private notify channel does not block or hide the grant", async () 
       notifyChannel: "C0PRIVATE1",
     }],
   }, async (app) => {
-    const run = await fillRequest(app, alice, { ...ALICE_ASKS_BOB, approver: undefined });
+    const run = await fillRequest(app, alice, {
+      ...ALICE_ASKS_BOB,
+      approver: undefined,
+    });
     await app.platform.submit(alice);
-    await app.platform.click(bob, messageWithButton(app, bob, "Approve"), "Approve");
+    await app.platform.click(
+      bob,
+      messageWithButton(app, bob, "Approve"),
+      "Approve",
+    );
     assertEquals(attributeWrites(app).length, 1);
     assertIncludes(textIn(app, alice), "is active until");
     assertEquals(run.status, "completed");

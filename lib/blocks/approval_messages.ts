@@ -98,7 +98,8 @@ function requestHeadline(s: RequestSummary): string {
 /** The approver's prompt with Approve and Deny buttons. */
 export function approvalRequestMessage(s: RequestSummary): SlackMessage {
   return {
-    text: `<@${s.requesterId}> requests Tailscale access to ${s.profile.description}`,
+    text:
+      `<@${s.requesterId}> requests Tailscale access to ${s.profile.description}`,
     blocks: [
       ...summaryBlocks(s, requestHeadline(s)),
       {
@@ -171,7 +172,11 @@ export function requestSentMessage(s: RequestSummary): SlackMessage {
   } was sent to <@${s.approverId}>. You will hear here when they decide.`;
   return {
     text: `Your request for ${s.profile.description} was sent to the approver`,
-    blocks: [{ type: "section", block_id: "sent", text: { type: "mrkdwn", text } }],
+    blocks: [{
+      type: "section",
+      block_id: "sent",
+      text: { type: "mrkdwn", text },
+    }],
   };
 }
 
@@ -196,14 +201,19 @@ export function requesterOutcomeMessage(
       text = `:x: <@${s.approverId}> denied your request for ${what}.`;
       break;
     case "failed":
-      text = `:warning: <@${s.approverId}> approved your request for ${what}, but the grant *failed*: ${
-        escapeMrkdwn(o.error)
-      } You do not have access. Try again later or ask a tailnet admin.`;
+      text =
+        `:warning: <@${s.approverId}> approved your request for ${what}, but the grant *failed*: ${
+          escapeMrkdwn(o.error)
+        } You do not have access. Try again later or ask a tailnet admin.`;
       break;
   }
   return {
     text: plainOutcome(s, o),
-    blocks: [{ type: "section", block_id: "outcome", text: { type: "mrkdwn", text } }],
+    blocks: [{
+      type: "section",
+      block_id: "outcome",
+      text: { type: "mrkdwn", text },
+    }],
   };
 }
 
@@ -243,6 +253,10 @@ function plainOutcome(s: RequestSummary, o: Outcome): string {
 export function noticeMessage(text: string): SlackMessage {
   return {
     text,
-    blocks: [{ type: "section", block_id: "notice", text: { type: "mrkdwn", text } }],
+    blocks: [{
+      type: "section",
+      block_id: "notice",
+      text: { type: "mrkdwn", text },
+    }],
   };
 }

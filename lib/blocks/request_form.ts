@@ -268,9 +268,10 @@ export function credentialsMissingView(missing: readonly string[]): ModalView {
       block_id: "credentials_missing",
       text: {
         type: "mrkdwn",
-        text: `:warning: This app is not connected to Tailscale yet: ${
-          missing.map((n) => `\`${n}\``).join(" and ")
-        } ${missing.length === 1 ? "is" : "are"} not set.\n` +
+        text:
+          `:warning: This app is not connected to Tailscale yet: ${
+            missing.map((n) => `\`${n}\``).join(" and ")
+          } ${missing.length === 1 ? "is" : "are"} not set.\n` +
           "A tailnet admin can fix this from the app's folder with:\n" +
           "```" + commands + "```\n" +
           "(for `slack run`, put them in a `.env` file). The OAuth client needs the scopes `devices:core:read` and `devices:posture_attributes`.",

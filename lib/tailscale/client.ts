@@ -197,7 +197,10 @@ export class TailscaleClient {
       `${this.#settings.baseUrl}\n${this.#settings.clientId}`,
     );
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-    return Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0"))
+    return Array.from(
+      digest.slice(0, 16),
+      (b) => b.toString(16).padStart(2, "0"),
+    )
       .join("");
   }
 }

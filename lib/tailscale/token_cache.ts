@@ -37,7 +37,10 @@ export function datastoreTokenCache(client: SlackClient): TokenCache {
           if (!res.ok) console.warn(`token cache read failed: ${res.error}`);
           return null;
         }
-        return { accessToken: item.access_token, expiresAt: item.expires_at * 1000 };
+        return {
+          accessToken: item.access_token,
+          expiresAt: item.expires_at * 1000,
+        };
       } catch (e) {
         console.warn(`token cache read failed: ${errorName(e)}`);
         return null;

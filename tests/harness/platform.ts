@@ -145,6 +145,19 @@ export class SlackPlatform {
     });
   }
 
+  /**
+   * Sets a field's state to anything at all, as a tampered or stale client
+   * could send it; the app must not trust what its form offered.
+   */
+  forge(userId: string, label: string, state: Record<string, unknown>) {
+    const { id, view } = this.openView(userId);
+    const { block, element } = findInput(view, label);
+    this.#enter(id, block.block_id, element.action_id, {
+      type: element.type,
+      ...state,
+    });
+  }
+
   /** Types `query` into the external select labelled `label`; returns the app's answer. */
   async suggest(userId: string, label: string, query: string): Promise<Json> {
     const { id, view } = this.openView(userId);
