@@ -5,10 +5,10 @@
  * @module
  */
 import type { ConfigInput } from "../lib/config_schema.ts";
-import { demoDevice } from "./fakes/demo_tailnet.ts";
-import type { FakeMessage } from "./fakes/slack_fake.ts";
-import { PEOPLE } from "./fakes/slack_people.ts";
-import { type AppOptions, startApp, type TestApp } from "./harness/app.ts";
+import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
+import type { FakeMessage } from "../dev/emulator/slack.ts";
+import { PEOPLE } from "../dev/emulator/slack_people.ts";
+import { type AppOptions, startApp, type TestApp } from "../dev/app.ts";
 import { assert } from "./assert.ts";
 
 export { PEOPLE };

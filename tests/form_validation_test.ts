@@ -10,7 +10,7 @@ import {
   withApp,
 } from "./flow_helpers.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
-import type { TestApp } from "./harness/app.ts";
+import type { TestApp } from "../dev/app.ts";
 
 const { alice, bob, dave } = PEOPLE;
 

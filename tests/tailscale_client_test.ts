@@ -3,11 +3,11 @@ import { TailscaleClient } from "../lib/tailscale/client.ts";
 import { TailscaleApiError } from "../lib/tailscale/errors.ts";
 import { readTailscaleSettings } from "../lib/tailscale/settings.ts";
 import type { CachedToken, TokenCache } from "../lib/tailscale/token_cache.ts";
-import { demoDevice } from "./fakes/demo_tailnet.ts";
+import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import {
   TailscaleFake,
   type TailscaleFakeOptions,
-} from "./fakes/tailscale_fake.ts";
+} from "../dev/emulator/tailscale.ts";
 import {
   assert,
   assertEquals,

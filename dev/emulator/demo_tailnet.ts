@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { FakeDevice } from "./tailscale_fake.ts";
+import type { FakeDevice } from "./tailscale.ts";
 
 /** MagicDNS suffix of the demo tailnet. */
 export const DEMO_DNS_SUFFIX = "tail1234.ts.net";

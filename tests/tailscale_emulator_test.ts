@@ -6,8 +6,12 @@ import {
   type FakeDevice,
   TailscaleFake,
   type TailscaleFakeOptions,
-} from "./fakes/tailscale_fake.ts";
-import { demoDevice, demoTailnet, manyDevices } from "./fakes/demo_tailnet.ts";
+} from "../dev/emulator/tailscale.ts";
+import {
+  demoDevice,
+  demoTailnet,
+  manyDevices,
+} from "../dev/emulator/demo_tailnet.ts";
 
 // ---- tiny assertion helpers (no std library offline) ----
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Dispatcher } from "./platform.ts";
+import type { Dispatcher } from "../platform.ts";
 import { ANSWER_MARKER } from "./run_event.ts";
 
 /** Where the app lives and how its modules resolve. */

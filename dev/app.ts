@@ -1,22 +1,23 @@
 /**
- * Starts the app for a test: Slack and Tailscale fakes on 127.0.0.1, the
- * platform that delivers events, and (optionally) a test-specific config.ts
- * swapped in through the child processes' import map.
+ * Starts the app locally: Slack and Tailscale emulators on 127.0.0.1, the
+ * platform that delivers events (each in a fresh process), and optionally a
+ * different config.ts swapped in through the child processes' import map.
+ * Used by `deno task local` and by the tests.
  *
  * @module
  */
-import manifest from "../../manifest.ts";
-import type { ConfigInput } from "../../lib/config_schema.ts";
-import { SlackFake, type SlackFakeOptions } from "../fakes/slack_fake.ts";
+import manifest from "../manifest.ts";
+import type { ConfigInput } from "../lib/config_schema.ts";
+import { SlackFake, type SlackFakeOptions } from "./emulator/slack.ts";
 import {
   TailscaleFake,
   type TailscaleFakeOptions,
-} from "../fakes/tailscale_fake.ts";
-import { SlackPlatform } from "./platform.ts";
-import { subprocessDispatcher } from "./subprocess.ts";
+} from "./emulator/tailscale.ts";
+import { type Dispatcher, SlackPlatform } from "./platform.ts";
+import { subprocessDispatcher } from "./runtime/subprocess.ts";
 
 /** The repository root. */
-export const APP_DIR = new URL("../..", import.meta.url).pathname.replace(
+export const APP_DIR = new URL("..", import.meta.url).pathname.replace(
   /\/$/,
   "",
 );
@@ -31,11 +32,15 @@ export type AppOptions = {
   slack?: SlackFakeOptions;
 };
 
-/** A running app with its fakes. */
+/** A running app with its emulators. */
 export type TestApp = {
   slack: SlackFake;
   tailscale: TailscaleFake;
   platform: SlackPlatform;
+  /** Delivers a raw event to the app in a fresh process. */
+  dispatch: Dispatcher;
+  /** The app's environment, as its functions see it. */
+  env: Record<string, string>;
   /** Everything the app printed (logs), one entry per event. */
   output: string[];
   close(): Promise<void>;
@@ -45,7 +50,7 @@ export type TestApp = {
 // deno-lint-ignore no-explicit-any
 const exported = manifest as any;
 
-/** Starts the fakes and the platform. Always `close()` it. */
+/** Starts the emulators and the platform. Always `close()` it. */
 export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   const datastores: Record<string, string> = {};
   for (const [name, def] of Object.entries(exported.datastores ?? {})) {
@@ -66,20 +71,23 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     if (v === "") delete env[k];
     else env[k] = v;
   }
+  const dispatch = subprocessDispatcher({
+    appDir: APP_DIR,
+    importMap,
+    onOutput: (text) => output.push(text),
+  });
   const platform = new SlackPlatform({
     slack,
     env,
     workflows: exported.workflows,
-    dispatch: subprocessDispatcher({
-      appDir: APP_DIR,
-      importMap,
-      onOutput: (text) => output.push(text),
-    }),
+    dispatch,
   });
   return {
     slack,
     tailscale,
     platform,
+    dispatch,
+    env: { ...env, SLACK_API_URL: slack.apiUrl },
     output,
     async close() {
       await Promise.all([slack.close(), tailscale.close()]);

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { SlackFake } from "../fakes/slack_fake.ts";
-import type { InvocationPayload } from "./runtime.ts";
+import type { SlackFake } from "./emulator/slack.ts";
+import type { InvocationPayload } from "./runtime/dispatch.ts";
 
 /** Delivers one event to the app and returns its answer. */
 export type Dispatcher = (payload: InvocationPayload) => Promise<unknown>;
@@ -175,8 +175,16 @@ export class SlackPlatform {
     });
   }
 
-  /** Types `query` into an external select and picks the option whose text starts with `optionText`. */
-  async pick(userId: string, label: string, query: string, optionText: string) {
+  /**
+   * Types `query` into an external select and picks the option whose text
+   * starts with `optionText`; returns the suggestions that were shown.
+   */
+  async pick(
+    userId: string,
+    label: string,
+    query: string,
+    optionText: string,
+  ): Promise<Json> {
     const answer = await this.suggest(userId, label, query);
     const options: Json[] = answer.options ??
       (answer.option_groups ?? []).flatMap((g: Json) => g.options);
@@ -188,6 +196,12 @@ export class SlackPlatform {
         }`,
       );
     }
+    this.selectSuggested(userId, label, option);
+    return answer;
+  }
+
+  /** Selects an option the app offered in an external select (after {@linkcode suggest}). */
+  selectSuggested(userId: string, label: string, option: Json) {
     const { id, view } = this.openView(userId);
     const { block, element } = findInput(view, label);
     this.#enter(id, block.block_id, element.action_id, {
@@ -285,6 +299,7 @@ export class SlackPlatform {
   async #deliver(execution: Execution, body: Json | null): Promise<Json> {
     const slack = this.#opts.slack;
     const before = slack.calls.length;
+    const violationsBefore = slack.blockKitViolations.length;
     const payload: InvocationPayload = {
       body: body ?? {
         type: "event_callback",
@@ -307,6 +322,16 @@ export class SlackPlatform {
     const response = await this.#opts.dispatch(payload) as Json;
     this.deliveries.push({ payload, response });
     this.#attribute(execution, slack.calls.slice(before));
+    const violations = slack.blockKitViolations.slice(violationsBefore);
+    if (violations.length) {
+      // Real Slack would refuse these; a run that hit one is not a pass.
+      throw new Error(
+        `the app sent Block Kit that Slack rejects:\n${
+          violations.map((v) => `  ${v.method} ${v.path}: ${v.message}`)
+            .join("\n")
+        }`,
+      );
+    }
     await this.#advance();
     return response;
   }

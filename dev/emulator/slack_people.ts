@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FakeSlackUser } from "./slack_fake.ts";
+import type { FakeSlackUser } from "./slack.ts";
 
 /** The seed users' IDs, for readable tests (`PEOPLE.alice`). */
 export const PEOPLE = {

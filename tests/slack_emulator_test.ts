@@ -9,13 +9,13 @@ import {
   SLACK_CLIENT_TEST_OPTIONS,
   SlackFake,
   type SlackFakeOptions,
-} from "./fakes/slack_fake.ts";
+} from "../dev/emulator/slack.ts";
 import {
   validateMessageBlocks,
   validateView,
   type Violation,
-} from "./fakes/block_kit_rules.ts";
-import { PEOPLE, slackPeople } from "./fakes/slack_people.ts";
+} from "../dev/emulator/block_kit_rules.ts";
+import { PEOPLE, slackPeople } from "../dev/emulator/slack_people.ts";
 
 type Client = ReturnType<typeof SlackAPI>;
 // deno-lint-ignore no-explicit-any

@@ -10,7 +10,7 @@ import {
   callbackIdOf,
   dispatchPayload,
   type FunctionModule,
-} from "./runtime.ts";
+} from "./dispatch.ts";
 
 /** Marks the start of the answer on stdout. */
 export const ANSWER_MARKER = "---- runtime answer ----";
