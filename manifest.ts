@@ -1,6 +1,7 @@
 import { Manifest } from "deno-slack-sdk/mod.ts";
 // Imported for its side effect too: an invalid config.ts fails `slack deploy`.
 import { config } from "./config.ts";
+import { RequestsDatastore, TransitionType } from "./datastores/requests.ts";
 import { TailscaleTokensDatastore } from "./datastores/tailscale_tokens.ts";
 import { RequestAccessFunction } from "./functions/request_access.ts";
 import { ReviewAccessFunction } from "./functions/review_access.ts";
@@ -16,8 +17,8 @@ export default Manifest({
   icon: "assets/icon.png",
   workflows: [RequestAccessWorkflow],
   functions: [RequestAccessFunction, ReviewAccessFunction],
-  types: [AccessRequestType],
-  datastores: [TailscaleTokensDatastore],
+  types: [AccessRequestType, TransitionType],
+  datastores: [TailscaleTokensDatastore, RequestsDatastore],
   outgoingDomains: ["api.tailscale.com"],
   botScopes: [
     "commands",

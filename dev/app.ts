@@ -39,6 +39,12 @@ export type TestApp = {
   platform: SlackPlatform;
   /** Delivers a raw event to the app in a fresh process. */
   dispatch: Dispatcher;
+  /** Kills the app's running event processes, as a crash would. */
+  killRunningEvents(): void;
+  /** Replaces config.ts's profiles for every later event. */
+  setProfiles(profiles: ConfigInput["profiles"]): Promise<void>;
+  /** Sets (or, with "", removes) an environment variable for later events. */
+  setEnv(name: string, value: string): void;
   /** The app's environment, as its functions see it. */
   env: Record<string, string>;
   /** Everything the app printed (logs), one entry per event. */
@@ -59,7 +65,9 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   const tailscale = await TailscaleFake.start(opts.tailscale);
   const slack = await SlackFake.start({ datastores, ...opts.slack });
   const tmp = await Deno.makeTempDir({ prefix: "tsaccess-test-" });
-  const importMap = await writeImportMap(tmp, opts.profiles);
+  // Always redirect config.ts, so a test can change it between events.
+  const importMap = await writeImportMap(tmp);
+  await writeConfig(tmp, opts.profiles);
   const output: string[] = [];
   const env: Record<string, string> = {
     TAILSCALE_CLIENT_ID: opts.tailscale?.clientId ?? "fake-client-id",
@@ -88,6 +96,12 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     platform,
     dispatch,
     env: { ...env, SLACK_API_URL: slack.apiUrl },
+    killRunningEvents: () => dispatch.killRunning(),
+    setProfiles: (profiles) => writeConfig(tmp, profiles),
+    setEnv(name, value) {
+      if (value === "") delete env[name];
+      else env[name] = value;
+    },
     output,
     async close() {
       await Promise.all([slack.close(), tailscale.close()]);
@@ -97,28 +111,33 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
 }
 
 /**
- * The offline import map with absolute targets, plus, when profiles are
- * given, config.ts redirected to a generated module holding them.
+ * The offline import map, plus config.ts redirected to the run's own copy.
  */
-async function writeImportMap(
-  dir: string,
-  profiles: ConfigInput["profiles"] | undefined,
-): Promise<string> {
+async function writeImportMap(dir: string): Promise<string> {
   const base = JSON.parse(
     await Deno.readTextFile(`${APP_DIR}/import_map.offline.json`),
   ) as { imports: Record<string, string> };
-  const imports = { ...base.imports };
-  if (profiles) {
-    const configPath = `${dir}/config.ts`;
-    await Deno.writeTextFile(
-      configPath,
-      `import { parseConfig } from "file://${APP_DIR}/lib/config_schema.ts";\n` +
-        `export const rawConfig = ${JSON.stringify({ profiles })};\n` +
-        `export const config = parseConfig(rawConfig);\n`,
-    );
-    imports[`file://${APP_DIR}/config.ts`] = `file://${configPath}`;
-  }
+  const imports = {
+    ...base.imports,
+    [`file://${APP_DIR}/config.ts`]: `file://${dir}/config.ts`,
+  };
   const path = `${dir}/import_map.json`;
   await Deno.writeTextFile(path, JSON.stringify({ imports }));
   return path;
+}
+
+/**
+ * The run's config.ts: the given profiles, or the repository's own. Every
+ * event reads it afresh, as a redeploy with a new config.ts would.
+ */
+async function writeConfig(
+  dir: string,
+  profiles: ConfigInput["profiles"] | undefined,
+): Promise<void> {
+  const source = profiles
+    ? `import { parseConfig } from "file://${APP_DIR}/lib/config_schema.ts";\n` +
+      `export const rawConfig = ${JSON.stringify({ profiles })};\n` +
+      `export const config = parseConfig(rawConfig);\n`
+    : `export * from "file://${APP_DIR}/config.ts?original";\n`;
+  await Deno.writeTextFile(`${dir}/config.ts`, source);
 }

@@ -24,8 +24,17 @@ import {
 } from "../lib/device_options.ts";
 import { formatDuration } from "../lib/durations.ts";
 import { FIELD, type Field, readFormState } from "../lib/form_state.ts";
-import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
-import { errorText } from "../lib/review.ts";
+import { isOwnedBy } from "../lib/device_options.ts";
+import { deviceName, ownershipText } from "../lib/device_text.ts";
+import {
+  checkPayload,
+  InteractionSchema,
+  SuggestionSchema,
+  ViewActionSchema,
+} from "../lib/payloads.ts";
+import { newRecord, RequestStore } from "../lib/requests.ts";
+import { TailscaleApiError, tailscaleFromEnv } from "../lib/tailscale/mod.ts";
+import { errorText } from "../lib/error_text.ts";
 
 /** Step 1: the requester fills in the form; outputs the request. */
 export const RequestAccessFunction = DefineFunction({
@@ -111,11 +120,18 @@ export default SlackFunction(
   },
 )
   .addBlockActionsHandler(FIELD.profile, async ({ action, body, client }) => {
+    const checked = checkPayload(
+      ViewActionSchema,
+      body,
+      "request_access: profile change",
+    );
+    if (!checked.ok) return;
+    const { view, user } = checked.data;
     const profile = findProfile(config, action.selected_option?.value ?? "");
     const res = await client.views.update({
-      view_id: body.view?.id,
-      hash: body.view?.hash,
-      view: await formFor(client, profile, body.user.id),
+      view_id: view.id,
+      hash: view.hash,
+      view: await formFor(client, profile, user.id),
     });
     // A conflict means a newer change to the form already won.
     if (!res.ok && res.error !== "hash_conflict") {
@@ -123,6 +139,24 @@ export default SlackFunction(
     }
   })
   .addBlockSuggestionHandler(FIELD.device, async ({ body, env, client }) => {
+    const checked = checkPayload(
+      SuggestionSchema,
+      body,
+      "request_access: device suggestion",
+    );
+    if (!checked.ok) {
+      return deviceErrorSuggestion("The search could not be read; try again");
+    }
+    const { user, value } = checked.data;
+    // The chosen profile decides whether other people's devices are offered.
+    let ownOnly = true;
+    try {
+      const chosen = readFormState(body.view?.state).values.profile;
+      const profile = chosen ? findProfile(config, chosen) : undefined;
+      ownOnly = !profile?.allowAnyDevice;
+    } catch {
+      // No readable form state: offer only the safe subset.
+    }
     const built = tailscaleFromEnv(env, client);
     if (!built.ok) {
       return deviceErrorSuggestion(
@@ -132,13 +166,9 @@ export default SlackFunction(
     try {
       const [devices, requester] = await Promise.all([
         built.tailscale.listDevices(),
-        lookupPerson(client, body.user.id),
+        lookupPerson(client, user.id),
       ]);
-      return deviceSuggestions(
-        devices,
-        String(body.value ?? ""),
-        requester?.email,
-      );
+      return deviceSuggestions(devices, value, requester?.email, ownOnly);
     } catch (e) {
       console.error(`device picker: ${errorText(e)}`);
       return deviceErrorSuggestion(`Could not list devices: ${errorText(e)}`);
@@ -146,8 +176,22 @@ export default SlackFunction(
   })
   .addViewSubmissionHandler(
     REQUEST_FORM_CALLBACK_ID,
-    async ({ body, view, client }) => {
-      const requesterId: string = body.user.id;
+    async ({ body, view, client, env }) => {
+      const checked = checkPayload(
+        InteractionSchema,
+        body,
+        "request_access: submission",
+      );
+      if (!checked.ok) {
+        return {
+          response_action: "errors",
+          errors: {
+            [FIELD.profile]:
+              "The form could not be read. Close it and open it again.",
+          },
+        };
+      }
+      const requesterId = checked.data.user.id;
       let form;
       try {
         form = readFormState(view.state);
@@ -219,10 +263,22 @@ export default SlackFunction(
           );
         }
       }
+      if (Object.keys(errors).length === 0 && profile && v.device) {
+        // The picker only helps; whose device it is is checked here.
+        const problem = await deviceProblem(
+          env,
+          client,
+          profile,
+          v.device,
+          requesterId,
+        );
+        if (problem) fail(FIELD.device, problem);
+      }
       if (Object.keys(errors).length) {
         return { response_action: "errors", errors };
       }
       const request: AccessRequest = {
+        id: crypto.randomUUID(),
         requester: requesterId,
         attribute: profile!.attribute,
         device_id: v.device!,
@@ -230,8 +286,22 @@ export default SlackFunction(
         approver: approverId,
         reason,
       };
+      // Recorded before any message goes out: nothing is lost if a later
+      // step dies, and every decision is checked against this record.
+      try {
+        await new RequestStore(client).put(newRecord(request, new Date()));
+      } catch (e) {
+        console.error(errorText(e));
+        return {
+          response_action: "errors",
+          errors: {
+            [form.blockIds.reason ?? FIELD.profile]:
+              "Your request could not be saved. Nothing was sent; try again.",
+          },
+        };
+      }
       const done = await client.functions.completeSuccess({
-        function_execution_id: body.function_data.execution_id,
+        function_execution_id: checked.data.function_data.execution_id,
         outputs: { request },
       });
       if (!done.ok) {
@@ -249,10 +319,50 @@ export default SlackFunction(
   .addViewClosedHandler(
     REQUEST_FORM_CALLBACK_ID,
     async ({ body, client }) => {
+      const checked = checkPayload(
+        InteractionSchema,
+        body,
+        "request_access: form closed",
+      );
+      if (!checked.ok) return;
       // Without this the workflow would wait forever for a form nobody will send.
       await client.functions.completeError({
-        function_execution_id: body.function_data.execution_id,
+        function_execution_id: checked.data.function_data.execution_id,
         error: "The requester closed the form without sending a request.",
       });
     },
   );
+
+/**
+ * Why the chosen device may not be used for the profile, or null: it must
+ * exist, and unless the profile allows any device, be the requester's own.
+ */
+async function deviceProblem(
+  env: Record<string, string>,
+  client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
+  profile: Profile,
+  nodeId: string,
+  requesterId: string,
+): Promise<string | null> {
+  const built = tailscaleFromEnv(env, client);
+  if (!built.ok) {
+    return `Tailscale is not configured (${built.missing.join(", ")} not set).`;
+  }
+  try {
+    const [device, requester] = await Promise.all([
+      built.tailscale.getDevice(nodeId),
+      lookupPerson(client, requesterId),
+    ]);
+    if (profile.allowAnyDevice || isOwnedBy(device, requester?.email)) {
+      return null;
+    }
+    return `${deviceName(device)} is not your own device (${
+      ownershipText(device)
+    }); ${profile.description} is only for your own devices.`;
+  } catch (e) {
+    if (e instanceof TailscaleApiError && e.kind === "not_found") {
+      return "That device no longer exists in the tailnet. Choose another.";
+    }
+    return `Could not check the device with Tailscale: ${errorText(e)}`;
+  }
+}

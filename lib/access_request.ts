@@ -17,6 +17,7 @@ export const AccessRequestType = DefineType({
   type: Schema.types.object,
   additionalProperties: false,
   required: [
+    "id",
     "requester",
     "attribute",
     "device_id",
@@ -25,6 +26,8 @@ export const AccessRequestType = DefineType({
     "reason",
   ],
   properties: {
+    /** Key of the request's record in the `requests` datastore. */
+    id: { type: Schema.types.string },
     requester: { type: Schema.slack.types.user_id },
     /** The profile's attribute key: the profile's identity in config.ts. */
     attribute: { type: Schema.types.string },
@@ -38,6 +41,7 @@ export const AccessRequestType = DefineType({
 
 /** The request as the app checks it when it arrives as a function input. */
 export const AccessRequestSchema = z.object({
+  id: z.string().min(1),
   requester: z.string().regex(/^[UW][A-Z0-9]+$/),
   attribute: z.string().min(1),
   device_id: z.string().min(1),

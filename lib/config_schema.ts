@@ -63,6 +63,12 @@ export const ProfileSchema = z.object({
   canSelfApprove: z.boolean().default(false),
   /** Whether a self-approver still gets (and must click) the approval prompt. */
   confirmSelfApproval: z.boolean().default(false),
+  /**
+   * Whether requesters may choose devices that are not their own (tagged
+   * servers, jump hosts, someone else's laptop). Off: only untagged devices
+   * registered with the requester's Slack email.
+   */
+  allowAnyDevice: z.boolean().default(false),
 }).strict();
 
 /** The whole configuration: at least one profile, attributes unique. */

@@ -51,13 +51,23 @@ export function deviceSuggestions(
   devices: readonly Device[],
   query: string,
   requesterEmail: string | undefined,
+  ownOnly = false,
 ): DeviceSuggestions {
   const matching = devices.filter((d) => matchesQuery(d, query));
   const own = matching.filter((d) => isOwnedBy(d, requesterEmail))
     .sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? ""));
-  const others = matching.filter((d) => !isOwnedBy(d, requesterEmail))
+  const others = ownOnly ? [] : matching
+    .filter((d) => !isOwnedBy(d, requesterEmail))
     .sort((a, b) => deviceName(a).localeCompare(deviceName(b)));
+  if (ownOnly && own.length === 0) {
+    return deviceErrorSuggestion(
+      query.trim()
+        ? "None of your own devices match; this access is for your devices only"
+        : "You have no devices of your own in the tailnet",
+    );
+  }
   const ownShown = own.slice(0, MAX_OPTIONS);
+  // With only own devices allowed, "Your devices" is the whole list.
   const othersShown = others.slice(0, MAX_OPTIONS - ownShown.length);
   const groups: OptionGroup[] = [];
   if (ownShown.length) groups.push(group("Your devices", ownShown));

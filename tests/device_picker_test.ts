@@ -19,12 +19,33 @@ function names(answer: Answer) {
   ]);
 }
 
-Deno.test("the requester's devices come first, then the rest; typing filters", async () => {
+Deno.test("by default only the requester's own devices are offered, most recent first", async () => {
   await withApp({}, async (app) => {
     await app.platform.startWorkflow("request_tailscale_access", alice);
     await app.platform.choose(alice, LABEL.profile, "Production");
-    const all: Answer = await app.platform.suggest(alice, LABEL.device, "");
-    const [own, others] = names(all);
+    assertEquals(names(await app.platform.suggest(alice, LABEL.device, "")), [
+      ["Your devices", ["alice-laptop", "alice-iphone"]],
+    ]);
+    const none: Answer = await app.platform.suggest(
+      alice,
+      LABEL.device,
+      "prod",
+    );
+    assertIncludes(
+      none.options![0].text.text,
+      "None of your own devices match",
+    );
+    assertEquals(none.options![0].value, "!error");
+  });
+});
+
+Deno.test("a profile that allows any device offers the rest after yours; typing filters", async () => {
+  await withApp({}, async (app) => {
+    await app.platform.startWorkflow("request_tailscale_access", alice);
+    await app.platform.choose(alice, LABEL.profile, "Jump hosts");
+    const [own, others] = names(
+      await app.platform.suggest(alice, LABEL.device, ""),
+    );
     assertEquals(own, ["Your devices", ["alice-laptop", "alice-iphone"]]);
     assertEquals(others[0], "Other devices");
     assertIncludes(String(others[1]), "prod-db-1");
@@ -35,19 +56,19 @@ Deno.test("the requester's devices come first, then the rest; typing filters", a
       ],
     );
     assertEquals(
-      names(await app.platform.suggest(alice, LABEL.device, "100.64.0."))
+      names(await app.platform.suggest(alice, LABEL.device, "100.64.0.1"))
         .length,
       2,
     );
   });
 });
 
-Deno.test("when Tailscale fails the picker says why", async () => {
-  await withApp({}, async (app) => {
+Deno.test("when Tailscale keeps failing the picker says why", async () => {
+  await withApp({ env: { TAILSCALE_RETRY_BUDGET_MS: "300" } }, async (app) => {
     await app.platform.startWorkflow("request_tailscale_access", alice);
     await app.platform.choose(alice, LABEL.profile, "Production");
     app.tailscale.failNext(
-      1,
+      50,
       { status: 500, body: { message: "boom" } },
       /devices/,
     );

@@ -40,6 +40,12 @@ export const PROFILES: ConfigInput["profiles"] = [
     canSelfApprove: true,
   },
   {
+    description: "Jump hosts",
+    attribute: "custom:jumpAccess",
+    approverEmails: ["bob@example.com"],
+    allowAnyDevice: true,
+  },
+  {
     description: "Database (confirm)",
     attribute: "custom:dbAccess",
     canSelfApprove: true,
@@ -144,4 +150,23 @@ export function textIn(app: TestApp, channelOrUser: string): string {
 /** Tailscale attribute writes recorded by the fake. */
 export function attributeWrites(app: TestApp) {
   return app.tailscale.callsTo("POST", /\/attributes\//);
+}
+
+/** The request records in the emulator's `requests` datastore. */
+export function records(app: TestApp) {
+  return [...app.slack.datastore("requests").values()] as {
+    id: string;
+    state: string;
+    decided_by?: string;
+    error?: string;
+    notified?: boolean;
+    decided_at?: string;
+    history: { event: string; actor: string }[];
+  }[];
+}
+
+/** Ephemeral replies someone was shown. */
+export function ephemeralTo(app: TestApp, userId: string): string {
+  return app.slack.messages.filter((m) => m.ephemeral_user === userId)
+    .map((m) => m.text ?? "").join("\n");
 }

@@ -1,5 +1,5 @@
 /** The Tailscale client against the Tailscale API fake. */
-import { TailscaleClient } from "../lib/tailscale/client.ts";
+import { type RetryPolicy, TailscaleClient } from "../lib/tailscale/client.ts";
 import { TailscaleApiError } from "../lib/tailscale/errors.ts";
 import { readTailscaleSettings } from "../lib/tailscale/settings.ts";
 import type { CachedToken, TokenCache } from "../lib/tailscale/token_cache.ts";
@@ -36,6 +36,7 @@ async function withFake(
     client: (
       cache?: TokenCache,
       env?: Record<string, string>,
+      retry?: Partial<RetryPolicy>,
     ) => TailscaleClient,
   ) => Promise<void>,
 ) {
@@ -44,6 +45,7 @@ async function withFake(
   const make = (
     cache: TokenCache = shared,
     env: Record<string, string> = {},
+    retry: Partial<RetryPolicy> = { budgetMs: 0 },
   ) => {
     const read = readTailscaleSettings({
       TAILSCALE_CLIENT_ID: "fake-client-id",
@@ -52,7 +54,7 @@ async function withFake(
       ...env,
     });
     assert(read.ok);
-    return new TailscaleClient(read.settings, cache);
+    return new TailscaleClient(read.settings, cache, { retry });
   };
   try {
     await fn(fake, make);
@@ -265,5 +267,93 @@ Deno.test("the token cache key does not contain the client ID or secret", async 
     await client(cache).getDevice(laptop);
     const [key] = [...cache.items.keys()];
     assert(/^[0-9a-f]{32}$/.test(key), key);
+  });
+});
+
+Deno.test("a 429 is retried after its Retry-After, then succeeds", async () => {
+  await withFake({}, async (fake, client) => {
+    fake.failNext(1, {
+      status: 429,
+      body: { message: "slow down" },
+      headers: { "Retry-After": "1" },
+    }, /device\//);
+    const started = Date.now();
+    const device = await client(undefined, {}, { budgetMs: 5000 }).getDevice(
+      laptop,
+    );
+    assertEquals(device.nodeId, laptop);
+    assert(Date.now() - started >= 950, "waited for Retry-After");
+    assertEquals(
+      fake.calls.filter((c) => c.path.includes("/device/")).map((c) =>
+        c.status
+      ),
+      [429, 200],
+    );
+  });
+});
+
+Deno.test("5xx is retried with backoff until the budget is spent, then reported", async () => {
+  await withFake({}, async (fake, client) => {
+    fake.failNext(
+      100,
+      { status: 502, body: { message: "bad gateway" } },
+      /device\//,
+    );
+    const e = await tailscaleError(
+      client(undefined, {}, { budgetMs: 600, baseDelayMs: 50 }).getDevice(
+        laptop,
+      ),
+    );
+    assertEquals(e.kind, "server");
+    assert(e.attempts > 2, `attempts: ${e.attempts}`);
+    assertIncludes(e.message, `Gave up after ${e.attempts} attempts`);
+  });
+});
+
+Deno.test("a Retry-After beyond the budget is not waited for", async () => {
+  await withFake({}, async (fake, client) => {
+    fake.failNext(
+      1,
+      { status: 429, headers: { "Retry-After": "60" } },
+      /device\//,
+    );
+    const started = Date.now();
+    const e = await tailscaleError(
+      client(undefined, {}, { budgetMs: 2000 }).getDevice(laptop),
+    );
+    assertEquals(e.kind, "rate_limited");
+    assert(Date.now() - started < 1000);
+  });
+});
+
+Deno.test("a 400 is never retried", async () => {
+  await withFake({}, async (fake, client) => {
+    await tailscaleError(
+      client(undefined, {}, { budgetMs: 5000 }).setPostureAttribute(
+        laptop,
+        "bad key",
+        { value: true, expiry: new Date(Date.now() + 60_000), comment: "c" },
+      ),
+    );
+    assertEquals(
+      fake.calls.filter((c) =>
+        c.method === "POST" && c.path.includes("attributes")
+      ).length,
+      1,
+    );
+  });
+});
+
+Deno.test("attributes are read with their expiries", async () => {
+  await withFake({}, async (_fake, client) => {
+    const expiry = new Date(Date.now() + 3600_000);
+    await client().setPostureAttribute(laptop, "custom:prodAccess", {
+      value: true,
+      expiry,
+      comment: "c",
+    });
+    const read = await client().getAttributes(laptop);
+    assertEquals(read.attributes["custom:prodAccess"], true);
+    assertEquals(read.expiries["custom:prodAccess"], expiry.toISOString());
   });
 });

@@ -145,6 +145,11 @@ export class TailscaleFake {
   readonly calls: RecordedTailscaleCall[] = [];
   /** How many access tokens the token endpoint has handed out. */
   tokensIssued = 0;
+  /**
+   * Called with each request once it has taken effect, before the answer is
+   * sent: a test can stop the app right there, as a crash would.
+   */
+  onCall?: (call: RecordedTailscaleCall) => void | Promise<void>;
 
   readonly #server: Deno.HttpServer;
   readonly #clientId: string;
@@ -341,6 +346,7 @@ export class TailscaleFake {
       status: reply.status,
       body: isToken ? tokenRequestForRecord(req, text) : parseForRecord(text),
     });
+    await this.onCall?.(this.calls[this.calls.length - 1]);
     if (this.#latencyMs > 0) {
       await new Promise((r) => setTimeout(r, this.#latencyMs));
     }

@@ -19,9 +19,18 @@ export type SubprocessOptions = {
 
 const RUN_EVENT = new URL("./run_event.ts", import.meta.url).pathname;
 
+/** A dispatcher that can also stop the events it is running. */
+export type KillableDispatcher = Dispatcher & {
+  /** Kills every event process still running, as a crash would. */
+  killRunning(): void;
+};
+
 /** A dispatcher that starts `deno run` for every event. */
-export function subprocessDispatcher(opts: SubprocessOptions): Dispatcher {
-  return async (payload) => {
+export function subprocessDispatcher(
+  opts: SubprocessOptions,
+): KillableDispatcher {
+  const running = new Set<Deno.ChildProcess>();
+  const dispatch = async (payload: Parameters<Dispatcher>[0]) => {
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -39,10 +48,13 @@ export function subprocessDispatcher(opts: SubprocessOptions): Dispatcher {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
+    running.add(child);
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(payload)));
     await writer.close();
-    const { code, stdout, stderr } = await child.output();
+    const { code, stdout, stderr } = await child.output().finally(() =>
+      running.delete(child)
+    );
     const out = new TextDecoder().decode(stdout);
     const err = new TextDecoder().decode(stderr);
     const at = out.lastIndexOf(ANSWER_MARKER);
@@ -56,6 +68,17 @@ export function subprocessDispatcher(opts: SubprocessOptions): Dispatcher {
     }
     return JSON.parse(out.slice(at + ANSWER_MARKER.length));
   };
+  return Object.assign(dispatch, {
+    killRunning() {
+      for (const child of running) {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  });
 }
 
 function eventName(payload: { body: Record<string, unknown> }): string {

@@ -9,6 +9,7 @@ import {
   adminConsoleUrl,
   deviceName,
   escapeMrkdwn,
+  isTagged,
   ownershipText,
   primaryAddress,
 } from "../device_text.ts";
@@ -29,6 +30,8 @@ export type SlackMessage = { text: string; blocks: Block[] };
 export type RequestSummary = {
   requesterId: string;
   approverId: string;
+  /** The requester's Slack email, to tell whether the device is theirs. */
+  requesterEmail?: string;
   profile: Profile;
   device: Device;
   durationSeconds: number;
@@ -53,8 +56,28 @@ function deviceLink(device: Device): string {
   return `<${adminConsoleUrl(device)}|${escapeMrkdwn(deviceName(device))}>`;
 }
 
+/**
+ * Says plainly when the device is not the requester's own (tagged, or
+ * registered by someone else); null when it is theirs.
+ */
+export function foreignDeviceNote(s: RequestSummary): string | null {
+  if (isTagged(s.device)) {
+    return `This is a tagged device (${
+      s.device.tags.join(", ")
+    }), not the requester's own.`;
+  }
+  const owner = s.device.user.toLowerCase();
+  if (!s.requesterEmail || owner !== s.requesterEmail.toLowerCase()) {
+    return `This device belongs to someone else (${
+      s.device.user || "unknown owner"
+    }), not to the requester.`;
+  }
+  return null;
+}
+
 function summaryBlocks(s: RequestSummary, headline: string): Block[] {
   const address = primaryAddress(s.device);
+  const foreign = foreignDeviceNote(s);
   return [
     {
       type: "section",
@@ -81,6 +104,13 @@ function summaryBlocks(s: RequestSummary, headline: string): Block[] {
         },
       ],
     },
+    ...(foreign
+      ? [{
+        type: "section",
+        block_id: "foreign_device",
+        text: { type: "mrkdwn", text: `:warning: *${escapeMrkdwn(foreign)}*` },
+      }]
+      : []),
     {
       type: "section",
       block_id: "reason",

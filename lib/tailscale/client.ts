@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { kindOfStatus, TailscaleApiError } from "./errors.ts";
 import {
+  AttributesResponseSchema,
   AttributeWriteResponseSchema,
   type Device,
   DeviceListSchema,
@@ -37,21 +38,57 @@ export type PostureAttributeWrite = {
 /** Longest comment Tailscale stores with an attribute. */
 export const MAX_COMMENT_LENGTH = 200;
 
+/** How transient failures (429, 5xx, no answer) are retried. */
+export type RetryPolicy = {
+  /** Total time a call may spend retrying; stays inside a function's budget. */
+  budgetMs: number;
+  /** First backoff; doubles each attempt, with full jitter. */
+  baseDelayMs: number;
+  /** Longest single backoff. */
+  maxDelayMs: number;
+};
+
+/** The default: retry for up to 20 s, backing off from 250 ms to 4 s. */
+export const DEFAULT_RETRY: RetryPolicy = {
+  budgetMs: 20_000,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+};
+
+/** A device's posture attributes and their expiries. */
+export type DeviceAttributes = {
+  attributes: Record<string, AttributeValue>;
+  expiries: Record<string, string>;
+};
+
 /** A client for one tailnet, authenticated with an OAuth client. */
 export class TailscaleClient {
   readonly #settings: TailscaleSettings;
   readonly #cache: TokenCache;
   readonly #fetch: typeof fetch;
+  readonly #retry: RetryPolicy;
   #token: CachedToken | null = null;
 
   constructor(
     settings: TailscaleSettings,
     cache: TokenCache,
-    fetchImpl: typeof fetch = globalThis.fetch,
+    options: { fetch?: typeof fetch; retry?: Partial<RetryPolicy> } = {},
   ) {
     this.#settings = settings;
     this.#cache = cache;
-    this.#fetch = fetchImpl;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  /** A device's posture attributes (expired ones are already gone). */
+  async getAttributes(nodeId: string): Promise<DeviceAttributes> {
+    const body = await this.#request(
+      `reading the attributes of device ${nodeId}`,
+      "GET",
+      `/api/v2/device/${encodeURIComponent(nodeId)}/attributes`,
+      AttributesResponseSchema,
+    );
+    return { attributes: body.attributes, expiries: body.expiries ?? {} };
   }
 
   /** Every device in the tailnet. */
@@ -101,7 +138,40 @@ export class TailscaleClient {
     );
   }
 
+  /**
+   * One API call, retried on 429 (honouring Retry-After), 5xx and network
+   * errors with capped exponential backoff and jitter, within the budget.
+   * Every call the app makes is idempotent, so a retry cannot double it.
+   */
   async #request<S extends z.ZodType>(
+    operation: string,
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    const started = Date.now();
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.#attempt(operation, method, path, schema, body);
+      } catch (e) {
+        if (!(e instanceof TailscaleApiError) || !isTransient(e)) throw e;
+        const backoff = Math.min(
+          this.#retry.maxDelayMs,
+          this.#retry.baseDelayMs * 2 ** (attempt - 1),
+        ) * (0.5 + Math.random() / 2);
+        const delay = e.retryAfterSeconds !== undefined
+          ? e.retryAfterSeconds * 1000
+          : backoff;
+        if (Date.now() - started + delay > this.#retry.budgetMs) {
+          throw e.afterAttempts(attempt, Date.now() - started);
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #attempt<S extends z.ZodType>(
     operation: string,
     method: string,
     path: string,
@@ -203,6 +273,11 @@ export class TailscaleClient {
     )
       .join("");
   }
+}
+
+function isTransient(e: TailscaleApiError): boolean {
+  return e.kind === "rate_limited" || e.kind === "server" ||
+    e.kind === "network";
 }
 
 /**

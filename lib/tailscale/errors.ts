@@ -34,14 +34,21 @@ export class TailscaleApiError extends Error {
   /** What was being done, e.g. "setting custom:prodAccess on n123". */
   readonly operation: string;
 
-  constructor(init: {
-    operation: string;
-    status: number;
-    kind: TailscaleErrorKind;
-    tailscaleMessage?: string;
-    retryAfterSeconds?: number;
-  }) {
-    super(describe(init));
+  /** How many attempts were made before giving up (1: no retry). */
+  readonly attempts: number;
+  readonly #init: ErrorInit;
+
+  constructor(init: ErrorInit) {
+    super(
+      describe(init) +
+        (init.attempts && init.attempts > 1
+          ? ` Gave up after ${init.attempts} attempts over ${
+            Math.round((init.elapsedMs ?? 0) / 100) / 10
+          } s.`
+          : ""),
+    );
+    this.#init = init;
+    this.attempts = init.attempts ?? 1;
     this.name = "TailscaleApiError";
     this.status = init.status;
     this.kind = init.kind;
@@ -49,7 +56,22 @@ export class TailscaleApiError extends Error {
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.operation = init.operation;
   }
+
+  /** The same error, saying how long the app kept trying. */
+  afterAttempts(attempts: number, elapsedMs: number): TailscaleApiError {
+    return new TailscaleApiError({ ...this.#init, attempts, elapsedMs });
+  }
 }
+
+type ErrorInit = {
+  operation: string;
+  status: number;
+  kind: TailscaleErrorKind;
+  tailscaleMessage?: string;
+  retryAfterSeconds?: number;
+  attempts?: number;
+  elapsedMs?: number;
+};
 
 /** Maps an HTTP status to the kind of failure it means. */
 export function kindOfStatus(status: number): TailscaleErrorKind {
@@ -61,12 +83,7 @@ export function kindOfStatus(status: number): TailscaleErrorKind {
   return "rejected";
 }
 
-function describe(init: {
-  operation: string;
-  status: number;
-  kind: TailscaleErrorKind;
-  tailscaleMessage?: string;
-}): string {
+function describe(init: ErrorInit): string {
   const said = init.tailscaleMessage
     ? `Tailscale said: "${init.tailscaleMessage}"`
     : "";

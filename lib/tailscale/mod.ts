@@ -9,7 +9,11 @@ import { readTailscaleSettings } from "./settings.ts";
 import { datastoreTokenCache } from "./token_cache.ts";
 
 export { MAX_COMMENT_LENGTH, TailscaleClient } from "./client.ts";
-export type { AttributeValue, PostureAttributeWrite } from "./client.ts";
+export type {
+  AttributeValue,
+  DeviceAttributes,
+  PostureAttributeWrite,
+} from "./client.ts";
 export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";
 export type { TailscaleErrorKind } from "./errors.ts";
 export type { Device } from "./schemas.ts";
@@ -30,8 +34,12 @@ export function tailscaleFromEnv(
 ): ClientResult {
   const read = readTailscaleSettings(env);
   if (!read.ok) return read;
+  // An admin may shorten the retry budget (e.g. for a slow-failing network).
+  const budget = Number(env.TAILSCALE_RETRY_BUDGET_MS);
   return {
     ok: true,
-    tailscale: new TailscaleClient(read.settings, datastoreTokenCache(slack)),
+    tailscale: new TailscaleClient(read.settings, datastoreTokenCache(slack), {
+      retry: Number.isFinite(budget) && budget >= 0 ? { budgetMs: budget } : {},
+    }),
   };
 }

@@ -29,6 +29,15 @@ export const TokenResponseSchema = z.object({
   expires_in: z.number().positive(),
 });
 
+/** `GET /api/v2/device/{id}/attributes`. */
+export const AttributesResponseSchema = z.object({
+  attributes: z.record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()]),
+  ),
+  expiries: z.record(z.string(), z.string()).optional(),
+});
+
 /**
  * Success body of setting a posture attribute: documented as `{}`, but
  * some deployments answer with the device's attributes. Both are accepted.

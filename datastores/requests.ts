@@ -1,0 +1,52 @@
+import { DefineDatastore, DefineType, Schema } from "deno-slack-sdk/mod.ts";
+
+/** One step in a request's life: what happened, who did it, when. */
+export const TransitionType = DefineType({
+  name: "RequestTransition",
+  type: Schema.types.object,
+  properties: {
+    event: { type: Schema.types.string },
+    actor: { type: Schema.types.string },
+    at: { type: Schema.types.string },
+    note: { type: Schema.types.string },
+  },
+  required: ["event", "actor", "at"],
+});
+
+/**
+ * Every access request, from submission to its end, with its full history.
+ * Written before any message goes out, so nothing is lost if a function
+ * dies halfway; the next event for the request finishes the job.
+ */
+export const RequestsDatastore = DefineDatastore({
+  name: "requests",
+  primary_key: "id",
+  attributes: {
+    id: { type: Schema.types.string },
+    requester: { type: Schema.slack.types.user_id },
+    approver: { type: Schema.slack.types.user_id },
+    attribute: { type: Schema.types.string },
+    device_id: { type: Schema.types.string },
+    duration_seconds: { type: Schema.types.integer },
+    reason: { type: Schema.types.string },
+    /** pending → approved → granted | failed; pending → denied. */
+    state: { type: Schema.types.string },
+    created_at: { type: Schema.types.string },
+    /** Who decided, when, and the claim that won the decision. */
+    decided_by: { type: Schema.types.string },
+    decided_at: { type: Schema.types.string },
+    claim_token: { type: Schema.types.string },
+    /** The expiry chosen when approved: a resumed grant writes the same one. */
+    planned_expiry: { type: Schema.types.string },
+    expires_at: { type: Schema.types.string },
+    error: { type: Schema.types.string },
+    prompt_channel: { type: Schema.types.string },
+    prompt_ts: { type: Schema.types.string },
+    notified: { type: Schema.types.boolean },
+    notify_failures: {
+      type: Schema.types.array,
+      items: { type: Schema.types.string },
+    },
+    history: { type: Schema.types.array, items: { type: TransitionType } },
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * zod shapes of the Slack payload parts the handlers read. A payload that
+ * does not fit is logged and answered, never allowed to crash a handler into
+ * Slack's generic error.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const UserId = z.string().regex(/^[UW][A-Z0-9]+$/);
+
+/** Every interactive payload: who, and for which function execution. */
+export const InteractionSchema = z.object({
+  user: z.object({ id: UserId }),
+  function_data: z.object({ execution_id: z.string().min(1) }),
+});
+
+/** A click on a message button. */
+export const MessageClickSchema = InteractionSchema.extend({
+  container: z.object({
+    channel_id: z.string().min(1),
+    message_ts: z.string().min(1),
+  }),
+});
+
+/** A change in an open view. */
+export const ViewActionSchema = InteractionSchema.extend({
+  view: z.object({ id: z.string().min(1), hash: z.string().optional() }),
+});
+
+/** A block_suggestion (the person typed into an external select). */
+export const SuggestionSchema = z.object({
+  user: z.object({ id: UserId }),
+  value: z.string().default(""),
+});
+
+/** The outcome of checking a payload. */
+export type Checked<T> = { ok: true; data: T } | { ok: false; problem: string };
+
+/** Checks a payload; on failure logs which fields were wrong (not their values). */
+export function checkPayload<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: string,
+): Checked<z.output<S>> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const problem = parsed.error.issues.map((i) =>
+    `${i.path.join(".") || "payload"}: ${i.message}`
+  ).join("; ");
+  console.error(`${where}: malformed payload (${problem})`);
+  return { ok: false, problem };
+}

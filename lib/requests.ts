@@ -1,0 +1,214 @@
+/**
+ * Request records: the state machine every decision goes through, and the
+ * claim that makes a decision happen once.
+ *
+ * Slack datastores have no conditional write, so "exactly one decision" uses
+ * claim-and-settle: a decider writes its claim (a random token), waits until
+ * any competitor that read the record before that write has written too, then
+ * reads the record back. Only the decider whose token is still there goes on;
+ * everyone else is shown the decision that won.
+ *
+ * @module
+ */
+import type { SlackAPI } from "deno-slack-sdk/mod.ts";
+import { z } from "zod";
+import { RequestsDatastore } from "../datastores/requests.ts";
+import type { AccessRequest } from "./access_request.ts";
+
+type SlackClient = ReturnType<typeof SlackAPI>;
+
+/** Where a request is in its life. */
+export type RequestState =
+  | "pending"
+  | "approved"
+  | "granted"
+  | "failed"
+  | "denied";
+
+const TransitionSchema = z.object({
+  event: z.string(),
+  actor: z.string(),
+  at: z.string(),
+  note: z.string().optional(),
+});
+/** One recorded step. */
+export type Transition = z.output<typeof TransitionSchema>;
+
+/** A request record as stored. */
+export const RequestRecordSchema = z.object({
+  id: z.string().min(1),
+  requester: z.string(),
+  approver: z.string(),
+  attribute: z.string(),
+  device_id: z.string(),
+  duration_seconds: z.number().int().positive(),
+  reason: z.string(),
+  state: z.enum(["pending", "approved", "granted", "failed", "denied"]),
+  created_at: z.string(),
+  decided_by: z.string().optional(),
+  decided_at: z.string().optional(),
+  claim_token: z.string().optional(),
+  planned_expiry: z.string().optional(),
+  expires_at: z.string().optional(),
+  error: z.string().optional(),
+  prompt_channel: z.string().optional(),
+  prompt_ts: z.string().optional(),
+  notified: z.boolean().optional(),
+  notify_failures: z.array(z.string()).optional(),
+  history: z.array(TransitionSchema).default([]),
+});
+/** A request record. */
+export type RequestRecord = z.output<typeof RequestRecordSchema>;
+
+/** How long after a claim competitors may still be writing theirs. */
+export const DEFAULT_SETTLE_MS = 1_500;
+/** A claim older than this whose decider never finished was cut off. */
+export const CLAIM_LEASE_MS = 60_000;
+
+/** A datastore read or write failed; nothing was decided. */
+export class RecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RecordError";
+  }
+}
+
+/** The new record for a submitted request. */
+export function newRecord(request: AccessRequest, now: Date): RequestRecord {
+  return {
+    ...request,
+    state: "pending",
+    created_at: now.toISOString(),
+    history: [{
+      event: "requested",
+      actor: request.requester,
+      at: now.toISOString(),
+      note: `approver ${request.approver}`,
+    }],
+  };
+}
+
+/** Appends a transition (pure). */
+export function withEvent(
+  record: RequestRecord,
+  event: string,
+  actor: string,
+  now: Date,
+  note?: string,
+): RequestRecord {
+  return {
+    ...record,
+    history: [...record.history, {
+      event,
+      actor,
+      at: now.toISOString(),
+      ...(note ? { note } : {}),
+    }],
+  };
+}
+
+/** Reads and writes records in the `requests` datastore. */
+export class RequestStore {
+  readonly #client: SlackClient;
+  constructor(client: SlackClient) {
+    this.#client = client;
+  }
+
+  /** The record, or null when there is none (or it is not a record). */
+  async get(id: string): Promise<RequestRecord | null> {
+    let res;
+    try {
+      res = await this.#client.apps.datastore.get({
+        datastore: RequestsDatastore.name,
+        id,
+      });
+    } catch (e) {
+      throw new RecordError(`could not read request ${id}: ${messageOf(e)}`);
+    }
+    if (!res.ok) {
+      throw new RecordError(`could not read request ${id}: ${res.error}`);
+    }
+    if (!res.item || Object.keys(res.item).length === 0) return null;
+    const parsed = RequestRecordSchema.safeParse(res.item);
+    if (!parsed.success) {
+      throw new RecordError(`request ${id} is not a valid record`);
+    }
+    return parsed.data;
+  }
+
+  /** Writes the whole record. */
+  async put(record: RequestRecord): Promise<void> {
+    let res;
+    try {
+      res = await this.#client.apps.datastore.put({
+        datastore: RequestsDatastore.name,
+        item: record,
+      });
+    } catch (e) {
+      throw new RecordError(
+        `could not save request ${record.id}: ${messageOf(e)}`,
+      );
+    }
+    if (!res.ok) {
+      throw new RecordError(
+        `could not save request ${record.id}: ${res.error}`,
+      );
+    }
+  }
+}
+
+/** The outcome of trying to decide a pending request. */
+export type Claim =
+  | { won: true; record: RequestRecord }
+  | { won: false; record: RequestRecord };
+
+/**
+ * Decides a pending request at most once. Writes the decision with a fresh
+ * token, waits `settleMs`, and reads back: the decision stands only if the
+ * token is still the stored one.
+ */
+export async function claimDecision(
+  store: RequestStore,
+  record: RequestRecord,
+  decision: {
+    state: "approved" | "denied";
+    actor: string;
+    now: Date;
+    plannedExpiry?: Date;
+  },
+  settleMs = DEFAULT_SETTLE_MS,
+): Promise<Claim> {
+  const token = crypto.randomUUID();
+  const claimed = withEvent(
+    {
+      ...record,
+      state: decision.state,
+      decided_by: decision.actor,
+      decided_at: decision.now.toISOString(),
+      claim_token: token,
+      ...(decision.plannedExpiry
+        ? { planned_expiry: decision.plannedExpiry.toISOString() }
+        : {}),
+    },
+    decision.state,
+    decision.actor,
+    decision.now,
+  );
+  await store.put(claimed);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const stored = await store.get(record.id);
+  if (!stored) throw new RecordError(`request ${record.id} disappeared`);
+  return stored.claim_token === token
+    ? { won: true, record: stored }
+    : { won: false, record: stored };
+}
+
+/** Whether a claim was made so long ago that its decider must have died. */
+export function claimIsStale(record: RequestRecord, now: Date): boolean {
+  const at = record.decided_at ? Date.parse(record.decided_at) : 0;
+  return now.getTime() - at > CLAIM_LEASE_MS;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
