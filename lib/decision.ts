@@ -520,6 +520,8 @@ export function alreadyDecidedText(record: RequestRecord): string {
       return `This request was already approved${by}${when}; access is active until ${
         slackDate(new Date(record.expires_at ?? 0))
       }.`;
+    case "approved":
+      return `This request was already approved${by}${when}; access is being granted.`;
     case "failed":
       return `This request already ended${by}${when}: ${record.error}`;
     default:
