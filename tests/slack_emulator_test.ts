@@ -906,3 +906,119 @@ Deno.test("close() stops the server and may be called twice", async () => {
   }
   assert(refused, "the port must be closed");
 });
+
+Deno.test(
+  "user groups: list, members, changes and unknown groups",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    const fake = await SlackFake.start();
+    try {
+      const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
+      const list = await client.apiCall("usergroups.list", {
+        include_users: true,
+      });
+      assertEquals(list.usergroups.map((g: { handle: string }) => g.handle), [
+        "prod-approvers",
+      ]);
+      assertEquals(list.usergroups[0].users, [PEOPLE.bob, PEOPLE.carol]);
+      fake.setUsergroupMembers("S0APPROVE1", [PEOPLE.dave]);
+      const members = await client.apiCall("usergroups.users.list", {
+        usergroup: "S0APPROVE1",
+      });
+      assertEquals(members.users, [PEOPLE.dave]);
+      const missing = await client.apiCall("usergroups.users.list", {
+        usergroup: "S0NOPE",
+      });
+      assertEquals(missing.error, "no_such_subteam");
+    } finally {
+      await fake.close();
+    }
+  },
+);
+
+Deno.test(
+  "triggers: create, list, update, delete; scheduled ones need a future start",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    const fake = await SlackFake.start();
+    try {
+      const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
+      const future = new Date(Date.now() + 60_000).toISOString();
+      const created = await client.apiCall("workflows.triggers.create", {
+        type: "scheduled",
+        name: "expiry",
+        workflow: "#/workflows/expire_grant",
+        inputs: { request_id: { value: "r1" } },
+        schedule: { start_time: future, frequency: { type: "once" } },
+      });
+      assertEquals(created.ok, true);
+      assertEquals(created.trigger.workflow.callback_id, "expire_grant");
+      assertEquals(fake.triggers.size, 1);
+      const past = await client.apiCall("workflows.triggers.create", {
+        type: "scheduled",
+        name: "late",
+        workflow: "#/workflows/expire_grant",
+        schedule: { start_time: new Date(Date.now() - 1000).toISOString() },
+      });
+      assertEquals(past.error, "invalid_scheduled_trigger");
+      const badWorkflow = await client.apiCall("workflows.triggers.create", {
+        type: "shortcut",
+        name: "x",
+        workflow: "expire",
+      });
+      assertEquals(badWorkflow.error, "invalid_arguments");
+      const updated = await client.apiCall("workflows.triggers.update", {
+        trigger_id: created.trigger.id,
+        type: "scheduled",
+        name: "expiry 2",
+        workflow: "#/workflows/expire_grant",
+        schedule: { start_time: future },
+      });
+      assertEquals(updated.trigger.name, "expiry 2");
+      assertEquals(
+        (await client.apiCall("workflows.triggers.list", {})).triggers.length,
+        1,
+      );
+      assertEquals(
+        (await client.apiCall("workflows.triggers.delete", {
+          trigger_id: created.trigger.id,
+        })).ok,
+        true,
+      );
+      assertEquals(
+        (await client.apiCall("workflows.triggers.delete", {
+          trigger_id: created.trigger.id,
+        })).error,
+        "trigger_not_found",
+      );
+    } finally {
+      await fake.close();
+    }
+  },
+);
+
+Deno.test(
+  "addUser makes a person known to users.lookupByEmail",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    const fake = await SlackFake.start();
+    try {
+      fake.addUser({
+        id: "U0ZOE0001",
+        name: "zoe",
+        real_name: "Zoe Quinn",
+        email: "zoe@corp.example",
+        tz: "UTC",
+        tz_label: "UTC",
+        tz_offset: 0,
+      });
+      const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
+      const found = await client.users.lookupByEmail({
+        email: "zoe@corp.example",
+      });
+      assertEquals(found.user.id, "U0ZOE0001");
+    } finally {
+      await fake.close();
+    }
+  },
+);

@@ -18,7 +18,7 @@ import {
   validateView,
   type Violation,
 } from "./block_kit_rules.ts";
-import { FAKE_TEAM_ID, slackPeople } from "./slack_people.ts";
+import { FAKE_TEAM_ID, PEOPLE, slackPeople } from "./slack_people.ts";
 
 /** A workspace member as the fake knows them. */
 export type FakeSlackUser = {
@@ -84,9 +84,21 @@ export type BlockKitViolation = {
 };
 
 /** How to set up a {@link SlackFake}. */
+/** A Slack user group (subteam). */
+export type FakeUsergroup = {
+  id: string;
+  handle: string;
+  name: string;
+  users: string[];
+  /** Non-zero when the group is disabled. */
+  date_delete?: number;
+};
+
 export interface SlackFakeOptions {
   /** Workspace members; default {@link slackPeople}. */
   users?: FakeSlackUser[];
+  /** User groups; default S0APPROVE1 "prod-approvers" with Bob and Carol. */
+  usergroups?: FakeUsergroup[];
   /**
    * Channels; default C0NOTIFY01 "access-log" (public, bot is a member) and
    * C0PRIVATE1 "secret" (private, bot is not a member).
@@ -110,6 +122,13 @@ export const FAKE_BOT = {
   appId: "A0FAKEAPP1",
   name: "tailscale-access",
 } as const;
+
+const DEFAULT_USERGROUPS: readonly FakeUsergroup[] = [{
+  id: "S0APPROVE1",
+  handle: "prod-approvers",
+  name: "Production approvers",
+  users: [PEOPLE.bob, PEOPLE.carol],
+}];
 
 const DEFAULT_CHANNELS: readonly FakeChannel[] = [
   { id: "C0NOTIFY01", name: "access-log", is_private: false, is_member: true },
@@ -147,6 +166,8 @@ const MAX_MESSAGE_TEXT = 40000;
  * as Slack itself would see it.
  */
 const JSON_PARAMS = new Set([
+  "schedule",
+  "workflow",
   "view",
   "blocks",
   "attachments",
@@ -237,6 +258,9 @@ export class SlackFake {
   #channels = new Map<string, FakeChannel>();
   /** DM channel id -> user id. */
   #dms = new Map<string, string>();
+  /** Current triggers by ID, so an emulator can fire scheduled ones. */
+  readonly triggers: Map<string, Record<string, unknown>> = new Map();
+  #usergroups = new Map<string, FakeUsergroup>();
   #pointers = new Map<
     string,
     { user: string; issuedAt: number; used: boolean }
@@ -264,6 +288,9 @@ export class SlackFake {
     for (const c of opts.channels ?? DEFAULT_CHANNELS) {
       this.#channels.set(c.id, { ...c });
     }
+    for (const g of opts.usergroups ?? DEFAULT_USERGROUPS) {
+      this.#usergroups.set(g.id, { ...g, users: [...g.users] });
+    }
     this.#datastoreKeys = { ...opts.datastores };
     for (const name of Object.keys(this.#datastoreKeys)) {
       this.#datastores.set(name, new Map());
@@ -280,6 +307,15 @@ export class SlackFake {
       "users.lookupByEmail": (a) => this.#lookupByEmail(a),
       "conversations.info": (a) => this.#conversationsInfo(a),
       "conversations.open": (a) => this.#conversationsOpen(a),
+      "usergroups.list": (a) => this.#usergroupsList(a),
+      "usergroups.users.list": (a) => this.#usergroupsUsersList(a),
+      "workflows.triggers.create": (a) => this.#triggersCreate(a),
+      "workflows.triggers.update": (a) => this.#triggersUpdate(a),
+      "workflows.triggers.delete": (a) => this.#triggersDelete(a),
+      "workflows.triggers.list": () => ({
+        ok: true,
+        triggers: [...this.triggers.values()],
+      }),
       "apps.datastore.put": (a) => this.#dsPut(a),
       "apps.datastore.update": (a) => this.#dsUpdate(a),
       "apps.datastore.bulkPut": (a) => this.#dsBulkPut(a),
@@ -353,6 +389,18 @@ export class SlackFake {
       );
     }
     return store;
+  }
+
+  /** Adds a person (or replaces the one with the same ID). */
+  addUser(user: FakeSlackUser): void {
+    this.#users.set(user.id, { team_id: FAKE_TEAM_ID, ...user });
+  }
+
+  /** Changes a user group's members, e.g. between a request and a click. */
+  setUsergroupMembers(id: string, users: string[]): void {
+    const group = this.#usergroups.get(id);
+    if (!group) throw new Error(`no user group ${id}`);
+    group.users = [...users];
   }
 
   /** Makes the next `times` calls of `method` answer `{ok: false, error}`. */
@@ -855,6 +903,100 @@ export class SlackFake {
         is_archived: false,
       },
     };
+  }
+
+  // --- user groups and triggers ---------------------------------------------
+
+  #usergroupsList(args: Args): Reply {
+    const withUsers = asString(args.include_users) === "true";
+    const withDisabled = asString(args.include_disabled) === "true";
+    return {
+      ok: true,
+      usergroups: [...this.#usergroups.values()]
+        .filter((g) => withDisabled || !g.date_delete)
+        .map((g) => ({
+          id: g.id,
+          team_id: FAKE_TEAM_ID,
+          handle: g.handle,
+          name: g.name,
+          date_delete: g.date_delete ?? 0,
+          user_count: g.users.length,
+          ...(withUsers ? { users: [...g.users] } : {}),
+        })),
+    };
+  }
+
+  #usergroupsUsersList(args: Args): Reply {
+    required(args, "usergroup");
+    const group = this.#usergroups.get(String(args.usergroup));
+    if (!group) throw new SlackApiError("no_such_subteam");
+    if (group.date_delete && asString(args.include_disabled) !== "true") {
+      throw new SlackApiError("no_such_subteam");
+    }
+    return { ok: true, users: [...group.users] };
+  }
+
+  #checkTrigger(args: Args): void {
+    const workflow = asString(args.workflow) ?? "";
+    if (!/^#\/workflows\/\w+$/.test(workflow)) {
+      throw invalidArguments([
+        "[ERROR] workflow must look like #/workflows/<callback_id> [json-pointer:/workflow]",
+      ]);
+    }
+    if (args.type === "scheduled") {
+      const schedule = args.schedule as { start_time?: string } | undefined;
+      const start = Date.parse(schedule?.start_time ?? "");
+      if (!schedule || Number.isNaN(start) || start < this.#clock()) {
+        throw new SlackApiError("invalid_scheduled_trigger");
+      }
+    }
+  }
+
+  #triggersCreate(args: Args): Reply {
+    required(args, "type", "name", "workflow");
+    this.#checkTrigger(args);
+    const id = this.#nextId("Ft");
+    const workflow = String(args.workflow);
+    const trigger: Record<string, unknown> = {
+      id,
+      type: args.type,
+      name: args.name,
+      workflow: { callback_id: workflow.replace("#/workflows/", "") },
+      inputs: args.inputs ?? {},
+      date_created: Math.floor(this.#clock() / 1000),
+      ...(args.schedule ? { schedule: args.schedule } : {}),
+      ...(args.type === "shortcut"
+        ? { shortcut_url: `https://slack.com/shortcuts/${id}/fake` }
+        : {}),
+    };
+    this.triggers.set(id, trigger);
+    return { ok: true, trigger };
+  }
+
+  #triggersUpdate(args: Args): Reply {
+    required(args, "trigger_id", "type", "name", "workflow");
+    const id = String(args.trigger_id);
+    const old = this.triggers.get(id);
+    if (!old) throw new SlackApiError("trigger_not_found");
+    this.#checkTrigger(args);
+    const { trigger_id: _, ...rest } = args;
+    const trigger = {
+      ...old,
+      ...rest,
+      workflow: {
+        callback_id: String(args.workflow).replace("#/workflows/", ""),
+      },
+    };
+    this.triggers.set(id, trigger);
+    return { ok: true, trigger };
+  }
+
+  #triggersDelete(args: Args): Reply {
+    required(args, "trigger_id");
+    if (!this.triggers.delete(String(args.trigger_id))) {
+      throw new SlackApiError("trigger_not_found");
+    }
+    return { ok: true };
   }
 
   #conversationsOpen(args: Args): Reply {
