@@ -1,12 +1,11 @@
 /**
- * Granting access: the posture attribute write and the comment that
- * explains it in Tailscale's admin console.
+ * The comment that explains a grant in Tailscale's admin console.
  *
  * @module
  */
 import type { SlackPerson } from "./approvers.ts";
 import { truncate } from "./device_text.ts";
-import { MAX_COMMENT_LENGTH, type TailscaleClient } from "./tailscale/mod.ts";
+import { MAX_COMMENT_LENGTH } from "./tailscale/mod.ts";
 
 /** Who someone is in a Tailscale comment: their email, else their name. */
 function who(person: SlackPerson | null, fallbackId: string): string {
@@ -33,29 +32,4 @@ export function grantComment(input: {
     `Requested in Slack by ${requester}, ${approval}. Reason: ${reason}`,
     MAX_COMMENT_LENGTH,
   );
-}
-
-/**
- * Sets the profile's attribute to `true` on the device until now + duration.
- * Resolves to the expiry only once Tailscale has accepted the write.
- */
-export async function grantAccess(
-  tailscale: TailscaleClient,
-  grant: {
-    nodeId: string;
-    attribute: string;
-    durationSeconds: number;
-    comment: string;
-    now: Date;
-  },
-): Promise<Date> {
-  const expiresAt = new Date(
-    grant.now.getTime() + grant.durationSeconds * 1000,
-  );
-  await tailscale.setPostureAttribute(grant.nodeId, grant.attribute, {
-    value: true,
-    expiry: expiresAt,
-    comment: grant.comment,
-  });
-  return expiresAt;
 }
