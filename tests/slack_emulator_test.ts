@@ -907,118 +907,462 @@ Deno.test("close() stops the server and may be called twice", async () => {
   assert(refused, "the port must be closed");
 });
 
-Deno.test(
-  "user groups: list, members, changes and unknown groups",
-  SLACK_CLIENT_TEST_OPTIONS,
-  async () => {
-    const fake = await SlackFake.start();
-    try {
-      const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
-      const list = await client.apiCall("usergroups.list", {
-        include_users: true,
-      });
-      assertEquals(list.usergroups.map((g: { handle: string }) => g.handle), [
-        "prod-approvers",
-      ]);
-      assertEquals(list.usergroups[0].users, [PEOPLE.bob, PEOPLE.carol]);
-      fake.setUsergroupMembers("S0APPROVE1", [PEOPLE.dave]);
-      const members = await client.apiCall("usergroups.users.list", {
-        usergroup: "S0APPROVE1",
-      });
-      assertEquals(members.users, [PEOPLE.dave]);
-      const missing = await client.apiCall("usergroups.users.list", {
-        usergroup: "S0NOPE",
-      });
-      assertEquals(missing.error, "no_such_subteam");
-    } finally {
-      await fake.close();
-    }
-  },
-);
+// --- addUser, user groups, workflow triggers --------------------------------
 
-Deno.test(
-  "triggers: create, list, update, delete; scheduled ones need a future start",
-  SLACK_CLIENT_TEST_OPTIONS,
-  async () => {
-    const fake = await SlackFake.start();
+sdkTest("addUser adds a person, or replaces the one with that ID", async () => {
+  await withFake(async (fake, client) => {
+    const zoe = {
+      id: "U0ZOE0001",
+      name: "zoe",
+      real_name: "Zoe Quinn",
+      email: "zoe@corp.example",
+      tz: "UTC",
+      tz_label: "Coordinated Universal Time",
+      tz_offset: 0,
+    };
+    fake.addUser(zoe);
+    const found = assertOk(
+      await client.users.lookupByEmail({ email: "Zoe@corp.example" }),
+    );
+    assertEquals(found.user.id, zoe.id);
+    assertEquals(found.user.team_id, "T0FAKETEAM");
+
+    fake.addUser({ ...zoe, real_name: "Zoe Q.", email: "zq@corp.example" });
+    const info = assertOk(await client.users.info({ user: zoe.id }));
+    assertEquals(info.user.real_name, "Zoe Q.");
+    assertError(
+      await client.users.lookupByEmail({ email: "zoe@corp.example" }),
+      "users_not_found",
+    );
+    // The new person can be messaged like any seed user.
+    assertOk(await client.chat.postMessage({ channel: zoe.id, text: "hi" }));
+    assertEquals(fake.messagesIn(zoe.id).length, 1);
+  });
+});
+
+sdkTest("usergroups.list: default group, users and count", async () => {
+  await withFake(async (_fake, client) => {
+    const list = assertOk(await client.usergroups.list({}));
+    assertEquals(list.usergroups, [{
+      id: "S0APPROVE1",
+      team_id: "T0FAKETEAM",
+      is_usergroup: true,
+      handle: "prod-approvers",
+      name: "Production approvers",
+      date_delete: 0,
+      user_count: 2,
+    }]);
+    const withUsers = assertOk(
+      await client.usergroups.list({ include_users: true }),
+    );
+    assertEquals(withUsers.usergroups[0].users, [PEOPLE.bob, PEOPLE.carol]);
+  });
+});
+
+sdkTest("usergroups.list hides disabled groups unless asked", async () => {
+  const usergroups = [
+    { id: "S0LIVE0001", handle: "live", name: "Live", users: [PEOPLE.alice] },
+    {
+      id: "S0OLD00001",
+      handle: "old",
+      name: "Old",
+      users: [PEOPLE.dave],
+      date_delete: 1700000000,
+    },
+  ];
+  await withFake(async (_fake, client) => {
+    const live = assertOk(await client.usergroups.list({}));
+    assertEquals(live.usergroups.map((g: Json) => g.id), ["S0LIVE0001"]);
+    const all = assertOk(
+      await client.usergroups.list({ include_disabled: true }),
+    );
+    assertEquals(all.usergroups.map((g: Json) => [g.id, g.date_delete]), [
+      ["S0LIVE0001", 0],
+      ["S0OLD00001", 1700000000],
+    ]);
+
+    assertError(
+      await client.usergroups.users.list({ usergroup: "S0OLD00001" }),
+      "no_such_subteam",
+    );
+    const old = assertOk(
+      await client.usergroups.users.list({
+        usergroup: "S0OLD00001",
+        include_disabled: true,
+      }),
+    );
+    assertEquals(old.users, [PEOPLE.dave]);
+  }, { usergroups });
+});
+
+sdkTest("usergroups.users.list follows membership changes", async () => {
+  await withFake(async (fake, client) => {
+    const before = assertOk(
+      await client.apiCall("usergroups.users.list", {
+        usergroup: "S0APPROVE1",
+      }),
+    );
+    assertEquals(before.users, [PEOPLE.bob, PEOPLE.carol]);
+
+    // e.g. Carol leaves the group between a request and her click.
+    fake.setUsergroupMembers("S0APPROVE1", [PEOPLE.bob, PEOPLE.dave]);
+    const after = assertOk(
+      await client.usergroups.users.list({ usergroup: "S0APPROVE1" }),
+    );
+    assertEquals(after.users, [PEOPLE.bob, PEOPLE.dave]);
+    const list = assertOk(await client.usergroups.list({}));
+    assertEquals(list.usergroups[0].user_count, 2);
+
+    assertError(
+      await client.usergroups.users.list({ usergroup: "S0NOPE0001" }),
+      "no_such_subteam",
+    );
+    assertError(await client.usergroups.users.list({}), "invalid_arguments");
+    let threw = false;
     try {
-      const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
-      const future = new Date(Date.now() + 60_000).toISOString();
-      const created = await client.apiCall("workflows.triggers.create", {
+      fake.setUsergroupMembers("S0NOPE0001", []);
+    } catch {
+      threw = true;
+    }
+    assert(threw, "setUsergroupMembers must reject an unknown group");
+  });
+});
+
+/** A fixed, movable clock for trigger tests. */
+function movableClock(iso: string) {
+  let now = Date.parse(iso);
+  return {
+    clock: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+sdkTest("workflows.triggers.create: a scheduled trigger", async () => {
+  const time = movableClock("2030-01-01T09:00:00Z");
+  await withFake(async (fake, client) => {
+    const res: Json = await client.workflows.triggers.create({
+      type: "scheduled",
+      name: "Expire grant r1",
+      workflow: "#/workflows/expire_grant",
+      inputs: { request_id: { value: "r1" } },
+      schedule: {
+        start_time: "2030-01-01T10:00:00Z",
+        frequency: { type: "once" },
+      },
+    });
+    assertOk(res);
+    const t = res.trigger;
+    assert(/^Ft0FAKE/.test(t.id), `trigger id ${t.id}`);
+    assertEquals(t.type, "scheduled");
+    assertEquals(t.name, "Expire grant r1");
+    assertEquals(t.workflow.callback_id, "expire_grant");
+    assertEquals(t.inputs, { request_id: { value: "r1" } });
+    assertEquals(t.schedule, {
+      start_time: "2030-01-01T10:00:00Z",
+      frequency: { type: "once" },
+      timezone: "UTC",
+    });
+    assertEquals(t.date_created, Date.parse("2030-01-01T09:00:00Z") / 1000);
+    assertEquals(t.shortcut_url, undefined);
+    // The emulator sees the same trigger in `triggers`.
+    assertEquals(fake.triggers.get(t.id), t);
+  }, { clock: time.clock });
+});
+
+sdkTest("workflows.triggers.create: shortcut, webhook and event", async () => {
+  await withFake(async (fake, client) => {
+    const shortcut: Json = await client.workflows.triggers.create({
+      type: "shortcut",
+      name: "Request access",
+      workflow: "#/workflows/request_access",
+      inputs: { interactivity: { value: "{{data.interactivity}}" } },
+    });
+    assertOk(shortcut);
+    assert(
+      new RegExp(`^https://slack\\.com/shortcuts/${shortcut.trigger.id}/\\w+$`)
+        .test(shortcut.trigger.shortcut_url),
+      shortcut.trigger.shortcut_url,
+    );
+    const webhook: Json = await client.workflows.triggers.create({
+      type: "webhook",
+      name: "Hook",
+      workflow: "#/workflows/request_access",
+    });
+    assertOk(webhook);
+    assert(String(webhook.trigger.webhook_url).startsWith("https://hooks."));
+    const event: Json = await client.workflows.triggers.create({
+      type: "event",
+      name: "On reaction",
+      workflow: "#/workflows/request_access",
+      event: {
+        event_type: "slack#/events/reaction_added",
+        all_resources: true,
+      },
+    });
+    assertOk(event);
+    assertEquals(
+      event.trigger.event.event_type,
+      "slack#/events/reaction_added",
+    );
+    assertEquals(fake.triggers.size, 3);
+    assertError(
+      await client.apiCall("workflows.triggers.create", {
+        type: "event",
+        name: "No event",
+        workflow: "#/workflows/request_access",
+      }),
+      "invalid_arguments",
+    );
+  });
+});
+
+sdkTest("workflows.triggers.create: argument errors", async () => {
+  const time = movableClock("2030-01-01T09:00:00Z");
+  await withFake(async (fake, client) => {
+    const base = {
+      type: "shortcut",
+      name: "x",
+      workflow: "#/workflows/request_access",
+    };
+    for (const missing of ["type", "name", "workflow"]) {
+      const args: Json = { ...base };
+      delete args[missing];
+      const res = assertError(
+        await client.apiCall("workflows.triggers.create", args),
+        "invalid_arguments",
+      );
+      assertEquals(res.response_metadata.messages, [
+        `[ERROR] missing required field: ${missing}`,
+      ]);
+    }
+    for (
+      const workflow of ["request_access", "#/workflows/", "#/functions/x"]
+    ) {
+      assertPointerMessage(
+        assertError(
+          await client.apiCall("workflows.triggers.create", {
+            ...base,
+            workflow,
+          }),
+          "invalid_arguments",
+        ),
+        "/workflow",
+      );
+    }
+    assertPointerMessage(
+      assertError(
+        await client.apiCall("workflows.triggers.create", {
+          ...base,
+          type: "cron",
+        }),
+        "invalid_arguments",
+      ),
+      "/type",
+    );
+    assertPointerMessage(
+      assertError(
+        await client.apiCall("workflows.triggers.create", {
+          ...base,
+          inputs: { request_id: "r1" },
+        }),
+        "invalid_arguments",
+      ),
+      "/inputs/request_id",
+    );
+    assertEquals(fake.triggers.size, 0);
+  }, { clock: time.clock });
+});
+
+sdkTest("scheduled triggers need a start_time in the future", async () => {
+  const time = movableClock("2030-01-01T09:00:00Z");
+  await withFake(async (fake, client) => {
+    const scheduled = (schedule: unknown) =>
+      client.apiCall("workflows.triggers.create", {
         type: "scheduled",
-        name: "expiry",
+        name: "Expire",
         workflow: "#/workflows/expire_grant",
-        inputs: { request_id: { value: "r1" } },
-        schedule: { start_time: future, frequency: { type: "once" } },
+        ...(schedule === undefined ? {} : { schedule }),
       });
-      assertEquals(created.ok, true);
-      assertEquals(created.trigger.workflow.callback_id, "expire_grant");
-      assertEquals(fake.triggers.size, 1);
-      const past = await client.apiCall("workflows.triggers.create", {
+    assertError(await scheduled(undefined), "invalid_scheduled_trigger");
+    assertError(await scheduled({}), "invalid_scheduled_trigger");
+    assertError(
+      await scheduled({ start_time: "tomorrow" }),
+      "invalid_scheduled_trigger",
+    );
+    assertPointerMessage(
+      assertError(
+        await scheduled({ start_time: "2030-01-01T08:59:59Z" }),
+        "invalid_scheduled_trigger",
+      ),
+      "/schedule/start_time",
+    );
+    assertError(
+      await scheduled({
+        start_time: "2030-01-01T10:00:00Z",
+        timezone: "Mars/Olympus_Mons",
+      }),
+      "invalid_scheduled_trigger",
+    );
+    assertError(
+      await scheduled({
+        start_time: "2030-01-01T10:00:00Z",
+        frequency: { type: "fortnightly" },
+      }),
+      "invalid_arguments",
+    );
+    assertError(
+      await scheduled({
+        start_time: "2030-01-01T10:00:00Z",
+        frequency: { type: "daily", repeats_every: 0 },
+      }),
+      "invalid_arguments",
+    );
+    // Without an offset, start_time is wall time in the schedule's timezone:
+    // 09:30 in Tokyo is 00:30 UTC, already past; 19:00 there is 10:00 UTC.
+    assertError(
+      await scheduled({
+        start_time: "2030-01-01T09:30:00",
+        timezone: "Asia/Tokyo",
+      }),
+      "invalid_scheduled_trigger",
+    );
+    assertOk(
+      await scheduled({
+        start_time: "2030-01-01T19:00:00",
+        timezone: "Asia/Tokyo",
+        frequency: { type: "weekly", repeats_every: 2 },
+      }),
+    );
+    assertOk(await scheduled({ start_time: "2030-01-01T09:00:01+00:00" }));
+    assertEquals(fake.triggers.size, 2);
+
+    // The same start time is refused once the clock has passed it.
+    time.advance(60 * 60 * 1000);
+    assertError(
+      await scheduled({ start_time: "2030-01-01T09:30:00Z" }),
+      "invalid_scheduled_trigger",
+    );
+  }, { clock: time.clock });
+});
+
+sdkTest("workflows.triggers.update replaces the definition", async () => {
+  const time = movableClock("2030-01-01T09:00:00Z");
+  await withFake(async (fake, client) => {
+    const created: Json = await client.workflows.triggers.create({
+      type: "scheduled",
+      name: "Expire",
+      workflow: "#/workflows/expire_grant",
+      inputs: { request_id: { value: "r1" } },
+      schedule: { start_time: "2030-01-01T10:00:00Z" },
+    });
+    const id = assertOk(created).trigger.id;
+    time.advance(1000);
+    const updated: Json = await client.workflows.triggers.update({
+      trigger_id: id,
+      type: "scheduled",
+      name: "Expire later",
+      workflow: "#/workflows/expire_grant",
+      inputs: { request_id: { value: "r1" } },
+      schedule: { start_time: "2030-01-02T10:00:00Z", timezone: "UTC" },
+    });
+    assertOk(updated);
+    assertEquals(updated.trigger.id, id);
+    assertEquals(updated.trigger.name, "Expire later");
+    assertEquals(updated.trigger.schedule.start_time, "2030-01-02T10:00:00Z");
+    assertEquals(updated.trigger.date_created, created.trigger.date_created);
+    assertEquals(
+      updated.trigger.date_updated,
+      created.trigger.date_updated + 1,
+    );
+    assertEquals(fake.triggers.get(id)?.name, "Expire later");
+
+    // Updates are validated like creates, and need an existing trigger.
+    assertError(
+      await client.apiCall("workflows.triggers.update", {
+        trigger_id: id,
         type: "scheduled",
-        name: "late",
+        name: "Expire",
         workflow: "#/workflows/expire_grant",
-        schedule: { start_time: new Date(Date.now() - 1000).toISOString() },
-      });
-      assertEquals(past.error, "invalid_scheduled_trigger");
-      const badWorkflow = await client.apiCall("workflows.triggers.create", {
+        schedule: { start_time: "2029-12-31T00:00:00Z" },
+      }),
+      "invalid_scheduled_trigger",
+    );
+    assertEquals(fake.triggers.get(id)?.name, "Expire later");
+    assertError(
+      await client.apiCall("workflows.triggers.update", {
+        trigger_id: "Ft0NOPE",
         type: "shortcut",
         name: "x",
-        workflow: "expire",
-      });
-      assertEquals(badWorkflow.error, "invalid_arguments");
-      const updated = await client.apiCall("workflows.triggers.update", {
-        trigger_id: created.trigger.id,
-        type: "scheduled",
-        name: "expiry 2",
         workflow: "#/workflows/expire_grant",
-        schedule: { start_time: future },
-      });
-      assertEquals(updated.trigger.name, "expiry 2");
-      assertEquals(
-        (await client.apiCall("workflows.triggers.list", {})).triggers.length,
-        1,
-      );
-      assertEquals(
-        (await client.apiCall("workflows.triggers.delete", {
-          trigger_id: created.trigger.id,
-        })).ok,
-        true,
-      );
-      assertEquals(
-        (await client.apiCall("workflows.triggers.delete", {
-          trigger_id: created.trigger.id,
-        })).error,
-        "trigger_not_found",
-      );
-    } finally {
-      await fake.close();
-    }
-  },
-);
+      }),
+      "trigger_not_found",
+    );
+    assertError(
+      await client.apiCall("workflows.triggers.update", {
+        type: "shortcut",
+        name: "x",
+        workflow: "#/workflows/expire_grant",
+      }),
+      "invalid_arguments",
+    );
+  }, { clock: time.clock });
+});
 
-Deno.test(
-  "addUser makes a person known to users.lookupByEmail",
-  SLACK_CLIENT_TEST_OPTIONS,
-  async () => {
-    const fake = await SlackFake.start();
-    try {
-      fake.addUser({
-        id: "U0ZOE0001",
-        name: "zoe",
-        real_name: "Zoe Quinn",
-        email: "zoe@corp.example",
-        tz: "UTC",
-        tz_label: "UTC",
-        tz_offset: 0,
+sdkTest("a shortcut trigger keeps its URL across updates", async () => {
+  await withFake(async (_fake, client) => {
+    const created: Json = await client.workflows.triggers.create({
+      type: "shortcut",
+      name: "Request access",
+      workflow: "#/workflows/request_access",
+    });
+    const updated: Json = await client.workflows.triggers.update({
+      trigger_id: created.trigger.id,
+      type: "shortcut",
+      name: "Ask for access",
+      workflow: "#/workflows/request_access",
+    });
+    assertEquals(updated.trigger.shortcut_url, created.trigger.shortcut_url);
+  });
+});
+
+sdkTest("workflows.triggers.list and delete", async () => {
+  await withFake(async (fake, client) => {
+    const ids: string[] = [];
+    for (const name of ["a", "b", "c"]) {
+      const res: Json = await client.workflows.triggers.create({
+        type: "shortcut",
+        name,
+        workflow: "#/workflows/request_access",
       });
-      const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
-      const found = await client.users.lookupByEmail({
-        email: "zoe@corp.example",
-      });
-      assertEquals(found.user.id, "U0ZOE0001");
-    } finally {
-      await fake.close();
+      ids.push(assertOk(res).trigger.id);
     }
-  },
-);
+    const all = assertOk(await client.workflows.triggers.list());
+    assertEquals(all.triggers.map((t: Json) => t.name), ["a", "b", "c"]);
+    assertEquals(all.response_metadata.next_cursor, "");
+
+    const page1 = assertOk(await client.workflows.triggers.list({ limit: 2 }));
+    assertEquals(page1.triggers.map((t: Json) => t.name), ["a", "b"]);
+    const page2 = assertOk(
+      await client.workflows.triggers.list({
+        limit: 2,
+        cursor: page1.response_metadata.next_cursor,
+      }),
+    );
+    assertEquals(page2.triggers.map((t: Json) => t.name), ["c"]);
+
+    assertOk(await client.workflows.triggers.delete({ trigger_id: ids[1] }));
+    assertEquals([...fake.triggers.keys()], [ids[0], ids[2]]);
+    assertError(
+      await client.workflows.triggers.delete({ trigger_id: ids[1] }),
+      "trigger_not_found",
+    );
+    assertError(
+      await client.apiCall("workflows.triggers.delete", {}),
+      "invalid_arguments",
+    );
+    const after = assertOk(await client.workflows.triggers.list());
+    assertEquals(after.triggers.map((t: Json) => t.name), ["a", "c"]);
+  });
+});

@@ -83,7 +83,6 @@ export type BlockKitViolation = {
   message: string;
 };
 
-/** How to set up a {@link SlackFake}. */
 /** A Slack user group (subteam). */
 export type FakeUsergroup = {
   id: string;
@@ -94,6 +93,7 @@ export type FakeUsergroup = {
   date_delete?: number;
 };
 
+/** How to set up a {@link SlackFake}. */
 export interface SlackFakeOptions {
   /** Workspace members; default {@link slackPeople}. */
   users?: FakeSlackUser[];
@@ -159,6 +159,17 @@ const POINTER_LIFETIME_MS = 3000;
 const DEFAULT_QUERY_LIMIT = 100;
 /** chat.postMessage rejects text longer than this with msg_too_long. */
 const MAX_MESSAGE_TEXT = 40000;
+/** The trigger types workflows.triggers.create accepts. */
+const TRIGGER_TYPES = new Set(["shortcut", "scheduled", "event", "webhook"]);
+/** Values of a scheduled trigger's `schedule.frequency.type`. */
+const SCHEDULE_FREQUENCIES = new Set([
+  "once",
+  "hourly",
+  "daily",
+  "weekly",
+  "monthly",
+  "yearly",
+]);
 
 /**
  * Argument names whose form values are JSON documents. The SDK client
@@ -179,6 +190,9 @@ const JSON_PARAMS = new Set([
   "expression_values",
   "metadata",
   "inputs",
+  "event",
+  "shortcut",
+  "webhook",
 ]);
 
 type Args = Record<string, unknown>;
@@ -217,6 +231,83 @@ function asString(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A boolean argument: form bodies carry "true" or "1". */
+function flag(value: unknown): boolean {
+  const s = asString(value);
+  return s === "true" || s === "1";
+}
+
+/**
+ * Trigger inputs map each workflow input to `{value}` (or to
+ * `{customizable: true}` for link triggers); anything else is refused.
+ */
+function checkTriggerInputs(inputs: unknown): void {
+  if (!isObject(inputs)) {
+    throw invalidArguments([
+      "[ERROR] inputs must be an object [json-pointer:/inputs]",
+    ]);
+  }
+  for (const [name, input] of Object.entries(inputs)) {
+    if (
+      !isObject(input) || !("value" in input || input.customizable === true)
+    ) {
+      throw invalidArguments([
+        `[ERROR] each input needs a value, e.g. {"value": "..."} [json-pointer:/inputs/${name}]`,
+      ]);
+    }
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How far `tz`'s wall clock is ahead of UTC at instant `ms`. */
+function zoneOffsetMs(tz: string, ms: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: tz,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(ms);
+  const part = (type: string) =>
+    Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Epoch ms of a schedule's ISO 8601 start_time. A time without an offset is
+ * wall time in the schedule's timezone, as Slack reads it.
+ */
+function startTimeMs(start: string, tz: string): number | undefined {
+  const match =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/i
+      .exec(start);
+  if (!match) return undefined;
+  const asUtc = Date.parse(match[1] ? start : `${start}Z`);
+  if (Number.isNaN(asUtc)) return undefined;
+  if (match[1]) return asUtc;
+  const guess = asUtc - zoneOffsetMs(tz, asUtc);
+  return asUtc - zoneOffsetMs(tz, guess);
+}
+
 function required(args: Args, ...names: string[]): void {
   const missing = names.filter((n) => {
     const v = args[n];
@@ -251,6 +342,11 @@ export class SlackFake {
   readonly completions: FakeCompletion[] = [];
   /** Block Kit problems found on any call so far. */
   readonly blockKitViolations: BlockKitViolation[] = [];
+  /**
+   * Current workflow triggers by ID, as workflows.triggers.* return them, so
+   * an emulator can fire scheduled ones when its clock moves.
+   */
+  readonly triggers: Map<string, Record<string, unknown>> = new Map();
 
   #server: Deno.HttpServer<Deno.NetAddr>;
   #clock: () => number;
@@ -258,8 +354,6 @@ export class SlackFake {
   #channels = new Map<string, FakeChannel>();
   /** DM channel id -> user id. */
   #dms = new Map<string, string>();
-  /** Current triggers by ID, so an emulator can fire scheduled ones. */
-  readonly triggers: Map<string, Record<string, unknown>> = new Map();
   #usergroups = new Map<string, FakeUsergroup>();
   #pointers = new Map<
     string,
@@ -312,10 +406,7 @@ export class SlackFake {
       "workflows.triggers.create": (a) => this.#triggersCreate(a),
       "workflows.triggers.update": (a) => this.#triggersUpdate(a),
       "workflows.triggers.delete": (a) => this.#triggersDelete(a),
-      "workflows.triggers.list": () => ({
-        ok: true,
-        triggers: [...this.triggers.values()],
-      }),
+      "workflows.triggers.list": (a) => this.#triggersList(a),
       "apps.datastore.put": (a) => this.#dsPut(a),
       "apps.datastore.update": (a) => this.#dsUpdate(a),
       "apps.datastore.bulkPut": (a) => this.#dsBulkPut(a),
@@ -905,11 +996,11 @@ export class SlackFake {
     };
   }
 
-  // --- user groups and triggers ---------------------------------------------
+  // --- user groups ----------------------------------------------------------
 
   #usergroupsList(args: Args): Reply {
-    const withUsers = asString(args.include_users) === "true";
-    const withDisabled = asString(args.include_disabled) === "true";
+    const withUsers = flag(args.include_users);
+    const withDisabled = flag(args.include_disabled);
     return {
       ok: true,
       usergroups: [...this.#usergroups.values()]
@@ -917,6 +1008,7 @@ export class SlackFake {
         .map((g) => ({
           id: g.id,
           team_id: FAKE_TEAM_ID,
+          is_usergroup: true,
           handle: g.handle,
           name: g.name,
           date_delete: g.date_delete ?? 0,
@@ -929,64 +1021,159 @@ export class SlackFake {
   #usergroupsUsersList(args: Args): Reply {
     required(args, "usergroup");
     const group = this.#usergroups.get(String(args.usergroup));
-    if (!group) throw new SlackApiError("no_such_subteam");
-    if (group.date_delete && asString(args.include_disabled) !== "true") {
+    // A disabled group is only visible with include_disabled.
+    if (!group || (group.date_delete && !flag(args.include_disabled))) {
       throw new SlackApiError("no_such_subteam");
     }
     return { ok: true, users: [...group.users] };
   }
 
-  #checkTrigger(args: Args): void {
+  // --- workflow triggers ----------------------------------------------------
+
+  /**
+   * Validates create/update arguments and builds the trigger Slack would
+   * store. Slack replaces the whole definition on update, so this is used
+   * for both; `previous` carries what an update keeps (id, URLs, created).
+   */
+  #buildTrigger(
+    args: Args,
+    previous?: Record<string, unknown>,
+  ): Record<string, unknown> {
+    required(args, "type", "name", "workflow");
+    const type = String(args.type);
+    if (!TRIGGER_TYPES.has(type)) {
+      throw invalidArguments([
+        `[ERROR] type must be one of ${
+          [...TRIGGER_TYPES].join(", ")
+        } [json-pointer:/type]`,
+      ]);
+    }
     const workflow = asString(args.workflow) ?? "";
-    if (!/^#\/workflows\/\w+$/.test(workflow)) {
+    const callbackId = /^#\/workflows\/([A-Za-z0-9_-]+)$/.exec(workflow)?.[1];
+    if (!callbackId) {
       throw invalidArguments([
         "[ERROR] workflow must look like #/workflows/<callback_id> [json-pointer:/workflow]",
       ]);
     }
-    if (args.type === "scheduled") {
-      const schedule = args.schedule as { start_time?: string } | undefined;
-      const start = Date.parse(schedule?.start_time ?? "");
-      if (!schedule || Number.isNaN(start) || start < this.#clock()) {
-        throw new SlackApiError("invalid_scheduled_trigger");
+    const inputs = args.inputs ?? {};
+    checkTriggerInputs(inputs);
+    let schedule: Record<string, unknown> | undefined;
+    if (type === "scheduled") schedule = this.#checkSchedule(args.schedule);
+    if (type === "event") {
+      const event = args.event;
+      if (!isObject(event) || typeof event.event_type !== "string") {
+        throw invalidArguments([
+          "[ERROR] event triggers need event.event_type [json-pointer:/event]",
+        ]);
       }
     }
+
+    const now = Math.floor(this.#clock() / 1000);
+    const id = previous ? String(previous.id) : this.#nextId("Ft");
+    const secret = () => crypto.randomUUID().replaceAll("-", "");
+    const {
+      trigger_id: _id,
+      type: _type,
+      name: _name,
+      workflow: _workflow,
+      inputs: _inputs,
+      schedule: _schedule,
+      ...extra
+    } = args;
+    return {
+      ...extra,
+      id,
+      type,
+      name: String(args.name),
+      description: asString(args.description) ?? "",
+      workflow: {
+        id: `Fn0FAKE${callbackId}`,
+        callback_id: callbackId,
+        app_id: FAKE_BOT.appId,
+      },
+      inputs,
+      ...(schedule ? { schedule } : {}),
+      ...(type === "shortcut"
+        ? {
+          shortcut_url: previous?.shortcut_url ??
+            `https://slack.com/shortcuts/${id}/${secret()}`,
+        }
+        : {}),
+      ...(type === "webhook"
+        ? {
+          webhook_url: previous?.webhook_url ??
+            `https://hooks.slack.com/triggers/${FAKE_TEAM_ID}/${id}/${secret()}`,
+        }
+        : {}),
+      date_created: previous?.date_created ?? now,
+      date_updated: now,
+    };
+  }
+
+  /** Slack refuses schedules without a valid start time in the future. */
+  #checkSchedule(raw: unknown): Record<string, unknown> {
+    if (!isObject(raw) || typeof raw.start_time !== "string") {
+      throw new SlackApiError("invalid_scheduled_trigger", {
+        response_metadata: {
+          messages: [
+            "[ERROR] scheduled triggers need schedule.start_time [json-pointer:/schedule/start_time]",
+          ],
+        },
+      });
+    }
+    const timezone = raw.timezone === undefined ? "UTC" : raw.timezone;
+    if (typeof timezone !== "string" || !isTimeZone(timezone)) {
+      throw new SlackApiError("invalid_scheduled_trigger", {
+        response_metadata: {
+          messages: [
+            `[ERROR] unknown timezone ${
+              JSON.stringify(timezone)
+            } [json-pointer:/schedule/timezone]`,
+          ],
+        },
+      });
+    }
+    const start = startTimeMs(raw.start_time, timezone);
+    if (start === undefined || start < this.#clock()) {
+      throw new SlackApiError("invalid_scheduled_trigger", {
+        response_metadata: {
+          messages: [
+            `[ERROR] start_time must be an ISO 8601 time in the future [json-pointer:/schedule/start_time]`,
+          ],
+        },
+      });
+    }
+    const frequency = raw.frequency;
+    if (frequency !== undefined) {
+      const repeats = isObject(frequency) ? frequency.repeats_every : undefined;
+      if (
+        !isObject(frequency) || typeof frequency.type !== "string" ||
+        !SCHEDULE_FREQUENCIES.has(frequency.type) ||
+        (repeats !== undefined &&
+          !(Number.isInteger(repeats) && (repeats as number) >= 1))
+      ) {
+        throw invalidArguments([
+          `[ERROR] frequency.type must be one of ${
+            [...SCHEDULE_FREQUENCIES].join(", ")
+          } and repeats_every a positive integer [json-pointer:/schedule/frequency]`,
+        ]);
+      }
+    }
+    return { ...raw, timezone };
   }
 
   #triggersCreate(args: Args): Reply {
-    required(args, "type", "name", "workflow");
-    this.#checkTrigger(args);
-    const id = this.#nextId("Ft");
-    const workflow = String(args.workflow);
-    const trigger: Record<string, unknown> = {
-      id,
-      type: args.type,
-      name: args.name,
-      workflow: { callback_id: workflow.replace("#/workflows/", "") },
-      inputs: args.inputs ?? {},
-      date_created: Math.floor(this.#clock() / 1000),
-      ...(args.schedule ? { schedule: args.schedule } : {}),
-      ...(args.type === "shortcut"
-        ? { shortcut_url: `https://slack.com/shortcuts/${id}/fake` }
-        : {}),
-    };
-    this.triggers.set(id, trigger);
+    const trigger = this.#buildTrigger(args);
+    this.triggers.set(String(trigger.id), trigger);
     return { ok: true, trigger };
   }
 
   #triggersUpdate(args: Args): Reply {
-    required(args, "trigger_id", "type", "name", "workflow");
+    required(args, "trigger_id");
     const id = String(args.trigger_id);
-    const old = this.triggers.get(id);
-    if (!old) throw new SlackApiError("trigger_not_found");
-    this.#checkTrigger(args);
-    const { trigger_id: _, ...rest } = args;
-    const trigger = {
-      ...old,
-      ...rest,
-      workflow: {
-        callback_id: String(args.workflow).replace("#/workflows/", ""),
-      },
-    };
+    const previous = this.triggers.get(id);
+    if (!previous) throw new SlackApiError("trigger_not_found");
+    const trigger = this.#buildTrigger(args, previous);
     this.triggers.set(id, trigger);
     return { ok: true, trigger };
   }
@@ -997,6 +1184,30 @@ export class SlackFake {
       throw new SlackApiError("trigger_not_found");
     }
     return { ok: true };
+  }
+
+  #triggersList(args: Args): Reply {
+    const limit = args.limit === undefined || args.limit === ""
+      ? DEFAULT_QUERY_LIMIT
+      : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw invalidArguments(["[ERROR] limit must be a positive integer"]);
+    }
+    const cursor = asString(args.cursor);
+    const start = cursor ? decodeCursor(cursor) : 0;
+    if (start === undefined) throw new SlackApiError("invalid_cursor");
+    const type = asString(args.type);
+    const all = [...this.triggers.values()].filter((t) =>
+      !type || t.type === type
+    );
+    const end = Math.min(start + limit, all.length);
+    return {
+      ok: true,
+      triggers: all.slice(start, end),
+      response_metadata: {
+        next_cursor: end < all.length ? encodeCursor(end) : "",
+      },
+    };
   }
 
   #conversationsOpen(args: Args): Reply {
