@@ -2,6 +2,7 @@ import { Manifest } from "deno-slack-sdk/mod.ts";
 // Imported for its side effect too: an invalid config.ts fails `slack deploy`.
 import { config } from "./config.ts";
 import { RequestsDatastore, TransitionType } from "./datastores/requests.ts";
+import { DeviceIndexDatastore } from "./datastores/device_index.ts";
 import { TailscaleTokensDatastore } from "./datastores/tailscale_tokens.ts";
 import { RequestAccessFunction } from "./functions/request_access.ts";
 import { ReviewAccessFunction } from "./functions/review_access.ts";
@@ -18,7 +19,11 @@ export default Manifest({
   workflows: [RequestAccessWorkflow],
   functions: [RequestAccessFunction, ReviewAccessFunction],
   types: [AccessRequestType, TransitionType],
-  datastores: [TailscaleTokensDatastore, RequestsDatastore],
+  datastores: [
+    TailscaleTokensDatastore,
+    RequestsDatastore,
+    DeviceIndexDatastore,
+  ],
   outgoingDomains: ["api.tailscale.com"],
   botScopes: [
     "commands",

@@ -24,6 +24,11 @@ import {
 } from "../lib/device_options.ts";
 import { formatDuration } from "../lib/durations.ts";
 import { FIELD, type Field, readFormState } from "../lib/form_state.ts";
+import {
+  invalidateDeviceIndex,
+  loadDevices,
+  warmDeviceIndex,
+} from "../lib/device_index.ts";
 import { isOwnedBy } from "../lib/device_options.ts";
 import { deviceName, ownershipText } from "../lib/device_text.ts";
 import {
@@ -116,6 +121,13 @@ export default SlackFunction(
         console.error(`views.update failed: ${res.error}`);
       }
     }
+    // The form is open; while the person reads it, make sure the device
+    // picker's cache is fresh so their keystrokes never wait on Tailscale.
+    try {
+      await warmDeviceIndex(client, built.tailscale);
+    } catch (e) {
+      console.warn(`device index warm-up failed: ${errorText(e)}`);
+    }
     return { completed: false };
   },
 )
@@ -165,7 +177,7 @@ export default SlackFunction(
     }
     try {
       const [devices, requester] = await Promise.all([
-        built.tailscale.listDevices(),
+        loadDevices(client, built.tailscale).then((l) => l.devices),
         lookupPerson(client, user.id),
       ]);
       return deviceSuggestions(devices, value, requester?.email, ownOnly);
@@ -349,10 +361,13 @@ async function deviceProblem(
     return `Tailscale is not configured (${built.missing.join(", ")} not set).`;
   }
   try {
-    const [device, requester] = await Promise.all([
-      built.tailscale.getDevice(nodeId),
+    const [loaded, requester] = await Promise.all([
+      loadDevices(client, built.tailscale),
       lookupPerson(client, requesterId),
     ]);
+    // The cached list answers; a device newer than the cache is read directly.
+    const device = loaded.devices.find((d) => d.nodeId === nodeId) ??
+      await built.tailscale.getDevice(nodeId);
     if (profile.allowAnyDevice || isOwnedBy(device, requester?.email)) {
       return null;
     }
@@ -361,6 +376,7 @@ async function deviceProblem(
     }); ${profile.description} is only for your own devices.`;
   } catch (e) {
     if (e instanceof TailscaleApiError && e.kind === "not_found") {
+      await invalidateDeviceIndex(client);
       return "That device no longer exists in the tailnet. Choose another.";
     }
     return `Could not check the device with Tailscale: ${errorText(e)}`;

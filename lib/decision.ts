@@ -23,6 +23,7 @@ import {
 } from "./blocks/approval_messages.ts";
 import { type Config, findProfile, type Profile } from "./config_schema.ts";
 import { grantComment } from "./grant.ts";
+import { invalidateDeviceIndex } from "./device_index.ts";
 import { errorText as textOf } from "./error_text.ts";
 import { announceOutcome, type MessageRef, post, update } from "./notify.ts";
 import {
@@ -111,6 +112,7 @@ async function resolve(
     };
   } catch (e) {
     if (e instanceof TailscaleApiError && e.kind === "not_found") {
+      await invalidateDeviceIndex(ctx.client);
       return {
         ok: false,
         message:
@@ -288,7 +290,7 @@ async function decide(
       : undefined,
   }, ctx.settleMs ?? DEFAULT_SETTLE_MS);
   if (!claim.won) return { won: false, record: claim.record };
-  const done = await carryOut(ctx, claim.record, r, prompt);
+  const done = await carryOut(ctx, claim.record, r, prompt, false);
   return { won: true, outcome: outcomeOf(done), record: done };
 }
 
@@ -301,11 +303,12 @@ async function carryOut(
   ctx: DecisionContext,
   record: RequestRecord,
   r: Resolved,
-  prompt?: MessageRef,
+  prompt: MessageRef | undefined,
+  resumed: boolean,
 ): Promise<RequestRecord> {
   let current = record;
   if (current.state === "approved") {
-    current = await grant(ctx, current, r);
+    current = await grant(ctx, current, r, resumed);
     await ctx.store.put(current);
   }
   if (current.notified) return current;
@@ -343,17 +346,23 @@ async function grant(
   ctx: DecisionContext,
   record: RequestRecord,
   r: Resolved,
+  resumed: boolean,
 ): Promise<RequestRecord> {
   const planned = new Date(
     record.planned_expiry ?? Date.now() + record.duration_seconds * 1000,
   );
   const now = new Date();
   try {
-    const existing = await r.tailscale.getAttributes(record.device_id);
-    const expiry = existing.expiries[record.attribute];
-    const alreadyWritten = existing.attributes[record.attribute] === true &&
-      expiry !== undefined &&
-      Math.abs(Date.parse(expiry) - planned.getTime()) < 1000;
+    // Only a resumed decision can have written already: a fresh claim has
+    // not, so it saves Tailscale the read.
+    let alreadyWritten = false;
+    if (resumed) {
+      const existing = await r.tailscale.getAttributes(record.device_id);
+      const expiry = existing.expiries[record.attribute];
+      alreadyWritten = existing.attributes[record.attribute] === true &&
+        expiry !== undefined &&
+        Math.abs(Date.parse(expiry) - planned.getTime()) < 1000;
+    }
     if (!alreadyWritten) {
       const approver = await lookupPerson(ctx.client, record.approver);
       await r.tailscale.setPostureAttribute(
@@ -412,7 +421,7 @@ async function finishDecided(
   if (!resolved.ok) {
     return await endUnresolvable(ctx, record, resolved.message, prompt);
   }
-  const done = await carryOut(ctx, record, resolved.value, prompt);
+  const done = await carryOut(ctx, record, resolved.value, prompt, true);
   return resultOf(outcomeOf(done));
 }
 

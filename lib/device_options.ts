@@ -27,14 +27,32 @@ export type DeviceSuggestions = { option_groups: OptionGroup[] } | {
   options: Option[];
 };
 
+/**
+ * How well a device matches the query on name, hostname, Tailscale IP and
+ * node ID: 0 exact, 1 prefix, 2 substring (names only), null no match.
+ */
+export function matchScore(device: Device, query: string): number | null {
+  const q = query.trim().toLowerCase();
+  if (!q) return 0;
+  const names = [
+    device.hostname.toLowerCase(),
+    device.name.toLowerCase(),
+    device.name.split(".")[0].toLowerCase(),
+  ];
+  const ids = [
+    device.nodeId.toLowerCase(),
+    ...device.addresses.map((a) => a.toLowerCase()),
+  ];
+  const all = [...names, ...ids];
+  if (all.some((v) => v === q)) return 0;
+  if (all.some((v) => v.startsWith(q))) return 1;
+  if (names.some((v) => v.includes(q))) return 2;
+  return null;
+}
+
 /** Whether a device matches the query (name, hostname, Tailscale IP, node ID). */
 export function matchesQuery(device: Device, query: string): boolean {
-  const q = query.trim().toLowerCase();
-  if (!q) return true;
-  return device.name.toLowerCase().includes(q) ||
-    device.hostname.toLowerCase().includes(q) ||
-    device.addresses.some((a) => a.toLowerCase().startsWith(q)) ||
-    device.nodeId.toLowerCase().startsWith(q);
+  return matchScore(device, query) !== null;
 }
 
 /** Whether the device is the person's own (untagged and registered by them). */
@@ -53,12 +71,21 @@ export function deviceSuggestions(
   requesterEmail: string | undefined,
   ownOnly = false,
 ): DeviceSuggestions {
-  const matching = devices.filter((d) => matchesQuery(d, query));
-  const own = matching.filter((d) => isOwnedBy(d, requesterEmail))
-    .sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? ""));
-  const others = ownOnly ? [] : matching
-    .filter((d) => !isOwnedBy(d, requesterEmail))
-    .sort((a, b) => deviceName(a).localeCompare(deviceName(b)));
+  const scored: { d: Device; score: number; own: boolean }[] = [];
+  for (const d of devices) {
+    const score = matchScore(d, query);
+    if (score === null) continue;
+    const own = isOwnedBy(d, requesterEmail);
+    if (own || !ownOnly) scored.push({ d, score, own });
+  }
+  // Better matches first; own devices by recency, the rest by name.
+  const own = scored.filter((x) => x.own).sort((a, b) =>
+    a.score - b.score ||
+    (b.d.lastSeen ?? "").localeCompare(a.d.lastSeen ?? "")
+  ).map((x) => x.d);
+  const others = scored.filter((x) => !x.own).sort((a, b) =>
+    a.score - b.score || deviceName(a.d).localeCompare(deviceName(b.d))
+  ).map((x) => x.d);
   if (ownOnly && own.length === 0) {
     return deviceErrorSuggestion(
       query.trim()

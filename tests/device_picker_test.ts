@@ -65,13 +65,13 @@ Deno.test("a profile that allows any device offers the rest after yours; typing 
 
 Deno.test("when Tailscale keeps failing the picker says why", async () => {
   await withApp({ env: { TAILSCALE_RETRY_BUDGET_MS: "300" } }, async (app) => {
-    await app.platform.startWorkflow("request_tailscale_access", alice);
-    await app.platform.choose(alice, LABEL.profile, "Production");
     app.tailscale.failNext(
       50,
       { status: 500, body: { message: "boom" } },
       /devices/,
     );
+    await app.platform.startWorkflow("request_tailscale_access", alice);
+    await app.platform.choose(alice, LABEL.profile, "Production");
     const answer: Answer = await app.platform.suggest(alice, LABEL.device, "");
     assertEquals(answer.options?.length, 1);
     assertIncludes(answer.options![0].text.text, "Could not list devices");

@@ -42,8 +42,9 @@ Deno.test("the modal opens before any other call, then fills in", async () => {
       JSON.stringify(app.slack.calls[0].args),
       "Looking up approvers",
     );
-    assertEquals(methods.at(-1), "views.update");
-    assertEquals(app.tailscale.calls.length, 0);
+    assert(methods.includes("views.update"), "then filled in");
+    // The device picker's cache is warmed after the form is open.
+    assertEquals(methods.at(-1), "apps.datastore.put");
   });
 });
 

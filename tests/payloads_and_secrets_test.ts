@@ -194,7 +194,7 @@ Deno.test("no path shows the client secret or an access token", async () => {
         messageWithButton(app, bob, "Approve"),
         "Approve",
       );
-      assertEquals(attributeWrites(app).length, 0);
+      assertEquals(attributeWrites(app).map((c) => c.status), [403]);
       assertIncludes(
         JSON.stringify(app.slack.messages),
         "missing a permission",

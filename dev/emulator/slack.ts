@@ -113,6 +113,8 @@ export interface SlackFakeOptions {
    * interactivity pointers without sleeping. Message ts values follow it too.
    */
   clock?: () => number;
+  /** Added to every answer, e.g. 50 ms to benchmark as if Slack were remote. */
+  latencyMs?: number;
 }
 
 /** The fake bot's own identity, as auth.test reports it. */
@@ -350,6 +352,7 @@ export class SlackFake {
 
   #server: Deno.HttpServer<Deno.NetAddr>;
   #clock: () => number;
+  #latencyMs: number;
   #users = new Map<string, FakeSlackUser>();
   #channels = new Map<string, FakeChannel>();
   /** DM channel id -> user id. */
@@ -376,6 +379,7 @@ export class SlackFake {
     this.apiUrl = `http://127.0.0.1:${this.#server.addr.port}/api/`;
     this.botToken = opts.botToken ?? "xoxb-fake-bot-token";
     this.#clock = opts.clock ?? Date.now;
+    this.#latencyMs = opts.latencyMs ?? 0;
     for (const u of opts.users ?? slackPeople()) {
       this.#users.set(u.id, { team_id: FAKE_TEAM_ID, ...u });
     }
@@ -528,6 +532,9 @@ export class SlackFake {
     // (handlers keep parts of `args`, such as blocks, in live state).
     const response = structuredClone(reply);
     this.calls.push({ method, args: structuredClone(args), response });
+    if (this.#latencyMs > 0) {
+      await new Promise((r) => setTimeout(r, this.#latencyMs));
+    }
     return new Response(JSON.stringify(response), {
       status: 200,
       headers: {
@@ -1239,6 +1246,14 @@ export class SlackFake {
   #keyOf(item: unknown, key: string, pointer: string): string {
     if (!isObject(item)) {
       throw datastoreError("invalid_item", "item must be an object", pointer);
+    }
+    // Slack datastores are backed by DynamoDB: an item holds at most 400 KB.
+    if (new TextEncoder().encode(JSON.stringify(item)).length > 400_000) {
+      throw datastoreError(
+        "item_too_large",
+        "item is larger than the 400 KB datastore limit",
+        pointer,
+      );
     }
     const id = asString(item[key]);
     if (!id) {
