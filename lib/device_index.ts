@@ -15,9 +15,13 @@ type SlackClient = ReturnType<typeof SlackAPI>;
 /** How long a cached list counts as current. */
 export const INDEX_TTL_MS = 5 * 60_000;
 /** Keep chunks well under Slack's 400 KB item limit. */
-const MAX_CHUNK_BYTES = 300_000;
-/** Chunks read in the first round trip, with the meta item (bulkGet takes 25 ids). */
-const FIRST_READ_CHUNKS = 24;
+const MAX_CHUNK_BYTES = 120_000;
+/**
+ * Chunks per bulkGet. Answers stay under ~1 MB (the npm build of the SDK's
+ * HTTP client stalls on multi-megabyte answers under Deno 1.46); batches
+ * after the first are read in parallel.
+ */
+const CHUNKS_PER_READ = 3;
 
 /** [nodeId, hostname, name, user, os, addresses, tags, lastSeen]. */
 type Compact = [string, string, string, string, string, string, string, string];
@@ -112,31 +116,28 @@ export async function readDeviceIndex(
   now: number,
 ): Promise<LoadedDevices | null> {
   try {
-    const ids = [
-      "meta",
-      ...Array.from({ length: FIRST_READ_CHUNKS }, (_, i) => `chunk:${i}`),
-    ];
-    const first = await client.apps.datastore.bulkGet({ datastore, ids });
-    if (!first.ok) return null;
-    const items = new Map<string, unknown>(
-      (first.items ?? []).map((i) => [String(i.id), i]),
-    );
+    const items = new Map<string, unknown>();
+    const read = async (ids: string[]) => {
+      const res = await client.apps.datastore.bulkGet({ datastore, ids });
+      for (const item of res.ok ? res.items ?? [] : []) {
+        items.set(String(item.id), item);
+      }
+    };
+    await read(["meta", ...chunkIds(0, CHUNKS_PER_READ)]);
     const meta = MetaSchema.safeParse(items.get("meta"));
     // Slack's TTL deletes late: an item's own expiry field is the authority.
     if (!meta.success || meta.data.fresh_until <= now) return null;
-    const missing: string[] = [];
-    for (let i = 0; i < meta.data.chunk_count; i++) {
-      if (!items.has(`chunk:${i}`)) missing.push(`chunk:${i}`);
+    const batches: Promise<void>[] = [];
+    for (
+      let i = CHUNKS_PER_READ;
+      i < meta.data.chunk_count;
+      i += CHUNKS_PER_READ
+    ) {
+      batches.push(
+        read(chunkIds(i, Math.min(i + CHUNKS_PER_READ, meta.data.chunk_count))),
+      );
     }
-    if (missing.length) {
-      const more = await client.apps.datastore.bulkGet({
-        datastore,
-        ids: missing,
-      });
-      for (const item of more.ok ? more.items ?? [] : []) {
-        items.set(item.id, item);
-      }
-    }
+    await Promise.all(batches);
     const chunks: string[] = [];
     for (let i = 0; i < meta.data.chunk_count; i++) {
       const chunk = ChunkSchema.safeParse(items.get(`chunk:${i}`));
@@ -158,6 +159,10 @@ export async function readDeviceIndex(
   }
 }
 
+function chunkIds(from: number, to: number): string[] {
+  return Array.from({ length: to - from }, (_, i) => `chunk:${from + i}`);
+}
+
 /** Lists devices from Tailscale and stores them as the current index. */
 export async function refreshDeviceIndex(
   client: SlackClient,
@@ -170,14 +175,17 @@ export async function refreshDeviceIndex(
   const expiresAt = Math.floor((now + 2 * INDEX_TTL_MS) / 1000);
   try {
     // Chunks first, meta last: readers only trust chunks the meta names.
-    const written = await Promise.all(
-      chunks.map((data, i) =>
-        client.apps.datastore.put({
+    // One at a time: this runs off the keystroke path, and a burst of large
+    // parallel writes is what stalls the npm SDK client under Deno 1.46.
+    const written = [];
+    for (const [i, data] of chunks.entries()) {
+      written.push(
+        await client.apps.datastore.put({
           datastore,
           item: { id: `chunk:${i}`, generation, data, expires_at: expiresAt },
-        })
-      ),
-    );
+        }),
+      );
+    }
     const failed = written.find((r) => !r.ok);
     if (failed) {
       console.warn(`device index write failed: ${failed.error}`);
