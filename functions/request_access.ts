@@ -177,7 +177,14 @@ export default SlackFunction(
     }
     try {
       const [devices, requester] = await Promise.all([
-        loadDevices(client, built.tailscale).then((l) => l.devices),
+        // DEVICE_PICKER_CACHE=off lists from Tailscale on every keystroke,
+        // as Tailscale's example accessbot does (a fallback and a baseline).
+        loadDevices(
+          client,
+          built.tailscale,
+          Date.now(),
+          env.DEVICE_PICKER_CACHE !== "off",
+        ).then((l) => l.devices),
         lookupPerson(client, user.id),
       ]);
       return deviceSuggestions(devices, value, requester?.email, ownOnly);

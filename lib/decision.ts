@@ -459,12 +459,12 @@ export async function handleClick(
     return null;
   }
   const now = new Date();
-  if (record.state === "approved" && !claimIsStale(record, now)) {
-    await click.reply(
-      `This request is already being approved by <@${record.decided_by}> (${
-        slackDate(new Date(record.decided_at!))
-      }).`,
-    );
+  if (
+    record.state !== "pending" && !record.notified && !claimIsStale(record, now)
+  ) {
+    // The winning decision is still being carried out by its own event;
+    // resuming it here would grant or notify twice.
+    await click.reply(alreadyDecidedText(record));
     return null;
   }
   if (record.state !== "pending") {

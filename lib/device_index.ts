@@ -215,7 +215,12 @@ export async function loadDevices(
   client: SlackClient,
   tailscale: TailscaleClient,
   now = Date.now(),
+  useCache = true,
 ): Promise<LoadedDevices> {
+  if (!useCache) {
+    const devices = await tailscale.listDevices();
+    return { devices, source: "tailscale", fetchedAt: now };
+  }
   return await readDeviceIndex(client, now) ??
     await refreshDeviceIndex(client, tailscale, now);
 }

@@ -125,6 +125,10 @@ Deno.test("two concurrent decisions: one wins, one write, the other is told", as
       record.state === "granted" ? 1 : 0,
     );
     assertIncludes(ephemeralTo(app, bob), "already"); // finished or in progress
+    const outcomes = app.slack.messagesIn(alice).filter((m) =>
+      /is active until|denied your request/.test(JSON.stringify(m.blocks))
+    );
+    assertEquals(outcomes.length, 1, "the requester is told once");
     assertEquals(
       record.history.filter((h) =>
         h.event === "approved" || h.event === "denied"

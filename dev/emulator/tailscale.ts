@@ -59,6 +59,8 @@ export type RecordedTailscaleCall = {
    * client secret never lands in test output.
    */
   body: unknown;
+  /** Size of the answer's body in bytes (for benchmarks). */
+  responseBytes: number;
 };
 
 /** How to start a {@link TailscaleFake}. */
@@ -345,6 +347,11 @@ export class TailscaleFake {
       search: url.search,
       status: reply.status,
       body: isToken ? tokenRequestForRecord(req, text) : parseForRecord(text),
+      responseBytes: typeof reply.body === "string"
+        ? reply.body.length
+        : reply.body === undefined
+        ? 0
+        : JSON.stringify(reply.body).length,
     });
     await this.onCall?.(this.calls[this.calls.length - 1]);
     if (this.#latencyMs > 0) {

@@ -1,0 +1,249 @@
+/**
+ * `deno task bench`: the device picker on 1,000 / 5,000 / 20,000-device
+ * tailnets, with the cached index against a naive baseline (list every
+ * device on every keystroke, as Tailscale's example accessbot does), in the
+ * same run. Every event runs in a fresh process, Tailscale answers with
+ * 150 ms and Slack with 50 ms of added latency. Prints figures; asserts
+ * nothing.
+ *
+ * @module
+ */
+import { config } from "../config.ts";
+import { APP_DIR, startApp, type TestApp } from "./app.ts";
+import { demoTailnet, manyDevices } from "./emulator/demo_tailnet.ts";
+import { PEOPLE } from "./emulator/slack_people.ts";
+import { workspaceFor } from "./local.ts";
+
+const SIZES = [1_000, 5_000, 20_000];
+const QUERIES = [
+  "",
+  "a",
+  "al",
+  "alice",
+  "host",
+  "host-0",
+  "host-00",
+  "host-001",
+  "host-0012",
+  "100.",
+  "100.80",
+  "100.80.0",
+  "nH",
+  "nH0000",
+  "prod",
+  "bob",
+  "jump",
+  "mbp",
+  "zzz",
+  "host-19999",
+];
+const DEVICE = "From which device?";
+
+type Mode = "cached" | "naive";
+type Row = {
+  devices: number;
+  mode: Mode;
+  median: number;
+  p95: number;
+  cold: number;
+  flow: {
+    listings: number;
+    reads: number;
+    writes: number;
+    tokens: number;
+    bytes: number;
+  };
+  bytesPerWarmQuery: number;
+};
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+async function withTailnet<T>(
+  size: number,
+  mode: Mode,
+  fn: (app: TestApp) => Promise<T>,
+): Promise<T> {
+  const demo = demoTailnet();
+  const app = await startApp({
+    tailscale: {
+      devices: [...demo, ...manyDevices(size - demo.length)],
+      latencyMs: 150,
+    },
+    slack: { users: workspaceFor(config.profiles), latencyMs: 50 },
+    env: mode === "naive" ? { DEVICE_PICKER_CACHE: "off" } : {},
+  });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Opens the form as Alice and chooses the first profile. */
+async function openForm(app: TestApp) {
+  await app.platform.startWorkflow("request_tailscale_access", PEOPLE.alice);
+  if (config.profiles.length > 1) {
+    await app.platform.choose(
+      PEOPLE.alice,
+      "What do you need access to?",
+      config.profiles[0].description,
+    );
+  }
+}
+
+async function measureQueries(size: number, mode: Mode) {
+  return await withTailnet(size, mode, async (app) => {
+    await openForm(app);
+    app.slack.datastore("device_index").delete("meta");
+    const cold = await timed(() =>
+      app.platform.suggest(PEOPLE.alice, DEVICE, "")
+    );
+    const before = app.tailscale.calls.length;
+    const times: number[] = [];
+    for (const q of QUERIES) {
+      times.push(
+        await timed(() => app.platform.suggest(PEOPLE.alice, DEVICE, q)),
+      );
+    }
+    const bytes = app.tailscale.calls.slice(before)
+      .reduce((sum, c) => sum + c.responseBytes, 0);
+    return {
+      cold,
+      median: percentile(times, 0.5),
+      p95: percentile(times, 0.95),
+      bytesPerWarmQuery: bytes / QUERIES.length,
+    };
+  });
+}
+
+/** A whole request → approval flow, counting what Tailscale was asked. */
+async function measureFlow(size: number, mode: Mode) {
+  return await withTailnet(size, mode, async (app) => {
+    await openForm(app);
+    const options = await app.platform.suggest(PEOPLE.alice, DEVICE, "alice");
+    const first = (options.option_groups?.[0]?.options ?? options.options)[0];
+    app.platform.selectSuggested(PEOPLE.alice, DEVICE, first);
+    app.platform.type(PEOPLE.alice, "Why do you need it?", "benchmark");
+    const form = app.platform.openView(PEOPLE.alice).view;
+    const approver = form.blocks.find((b: { label?: { text: string } }) =>
+      b.label?.text === "Who should approve?"
+    );
+    if (approver?.element.type === "users_select") {
+      app.platform.chooseUser(PEOPLE.alice, "Who should approve?", PEOPLE.bob);
+    }
+    await app.platform.submit(PEOPLE.alice);
+    const prompt = app.slack.messagesIn(PEOPLE.bob).find((m) =>
+      JSON.stringify(m.blocks ?? []).includes("approve_request")
+    );
+    if (prompt) await app.platform.click(PEOPLE.bob, prompt, "Approve");
+    const calls = app.tailscale.calls;
+    return {
+      listings: calls.filter((c) => c.path.endsWith("/devices")).length,
+      reads: calls.filter((c) =>
+        c.method === "GET" && /\/device\/[^/]+$/.test(c.path)
+      ).length,
+      writes: calls.filter((c) =>
+        c.method === "POST" && c.path.includes("/attributes/")
+      ).length,
+      tokens: app.tailscale.tokensIssued,
+      bytes: calls.reduce((sum, c) =>
+        sum + c.responseBytes, 0),
+    };
+  });
+}
+
+/** What a cold isolate pays to load a function module, in ms. */
+async function loadTime(module: string | null): Promise<number> {
+  const probe = `${APP_DIR}/dev/runtime/load_probe.ts`;
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--no-config",
+        `--import-map=${APP_DIR}/import_map.offline.json`,
+        "--allow-read",
+        "--allow-env",
+        probe,
+        ...(module ? [`${APP_DIR}/${module}`] : []),
+      ],
+    }).output();
+    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+    times.push(performance.now() - start);
+  }
+  return percentile(times, 0.5);
+}
+
+const ms = (n: number) => `${Math.round(n)} ms`;
+const kb = (n: number) =>
+  n < 1024
+    ? `${Math.round(n)} B`
+    : `${(n / 1024).toFixed(n < 10_240 ? 1 : 0)} KiB`;
+
+if (import.meta.main) {
+  const rows: Row[] = [];
+  for (const devices of SIZES) {
+    for (const mode of ["cached", "naive"] as const) {
+      const q = await measureQueries(devices, mode);
+      const flow = await measureFlow(devices, mode);
+      rows.push({ devices, mode, ...q, flow });
+      console.error(`measured ${devices} devices, ${mode}`);
+    }
+  }
+  console.log(
+    `Device picker, Deno ${Deno.version.deno}, ${Deno.build.os}/${Deno.build.arch}; each event a fresh process; Tailscale +150 ms, Slack +50 ms per call; ${QUERIES.length} queries.\n`,
+  );
+  console.log(
+    "| devices | picker | median | p95 | cold first query | Tailscale bytes / warm query | flow: listings / device reads / attribute writes / tokens | flow: Tailscale bytes |",
+  );
+  console.log("|---:|---|---:|---:|---:|---:|---|---:|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.devices.toLocaleString("en-US")} | ${r.mode} | ${ms(r.median)} | ${
+        ms(r.p95)
+      } | ${ms(r.cold)} | ${
+        kb(r.bytesPerWarmQuery)
+      } | ${r.flow.listings} / ${r.flow.reads} / ${r.flow.writes} / ${r.flow.tokens} | ${
+        kb(r.flow.bytes)
+      } |`,
+    );
+  }
+  console.log(
+    "\n| devices | naive ÷ cached, median | naive ÷ cached, p95 | cached 20k ÷ 1k median |",
+  );
+  console.log("|---:|---:|---:|---:|");
+  const cached1k = rows.find((r) =>
+    r.devices === 1_000 && r.mode === "cached"
+  )!;
+  for (const devices of SIZES) {
+    const c = rows.find((r) => r.devices === devices && r.mode === "cached")!;
+    const n = rows.find((r) => r.devices === devices && r.mode === "naive")!;
+    console.log(
+      `| ${devices.toLocaleString("en-US")} | ${
+        (n.median / c.median).toFixed(1)
+      }× | ${(n.p95 / c.p95).toFixed(1)}× | ${
+        (c.median / cached1k.median).toFixed(2)
+      }× |`,
+    );
+  }
+  const base = await loadTime(null);
+  console.log("\n| module load (cold process, median of 5) | ms |\n|---|---:|");
+  console.log(`| empty process (baseline) | ${Math.round(base)} |`);
+  for (
+    const fn of ["functions/request_access.ts", "functions/review_access.ts"]
+  ) {
+    const t = await loadTime(fn);
+    console.log(`| ${fn} | ${Math.round(t)} (+${Math.round(t - base)}) |`);
+  }
+}
