@@ -20,6 +20,7 @@ import { findProfile, type Profile } from "../lib/config_schema.ts";
 import {
   deviceErrorSuggestion,
   deviceSuggestions,
+  isOwnedBy,
   PICKER_ERROR_VALUE,
 } from "../lib/device_options.ts";
 import { formatDuration } from "../lib/durations.ts";
@@ -29,7 +30,6 @@ import {
   loadDevices,
   warmDeviceIndex,
 } from "../lib/device_index.ts";
-import { isOwnedBy } from "../lib/device_options.ts";
 import { deviceName, ownershipText } from "../lib/device_text.ts";
 import {
   checkPayload,

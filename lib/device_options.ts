@@ -50,11 +50,6 @@ export function matchScore(device: Device, query: string): number | null {
   return null;
 }
 
-/** Whether a device matches the query (name, hostname, Tailscale IP, node ID). */
-export function matchesQuery(device: Device, query: string): boolean {
-  return matchScore(device, query) !== null;
-}
-
 /** Whether the device is the person's own (untagged and registered by them). */
 export function isOwnedBy(device: Device, email: string | undefined): boolean {
   return !!email && !isTagged(device) &&

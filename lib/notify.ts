@@ -6,7 +6,6 @@
  */
 import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import {
-  channelOutcomeMessage,
   decidedApprovalMessage,
   type Outcome,
   requesterOutcomeMessage,
@@ -85,7 +84,7 @@ export async function announceOutcome(
   const channel = summary.profile.notifyChannel;
   if (channel) {
     jobs.push(
-      post(client, channel, channelOutcomeMessage(summary, outcome)).then(
+      post(client, channel, decidedApprovalMessage(summary, outcome)).then(
         (r) => {
           if (!r.ok) failures.push(`notify channel ${channel}: ${r.error}`);
         },

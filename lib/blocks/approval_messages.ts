@@ -175,7 +175,10 @@ function outcomeLine(s: RequestSummary, o: Outcome): string {
   }
 }
 
-/** The approver's prompt after the decision: same summary, no buttons. */
+/**
+ * A decided request: the summary with its outcome and no buttons. Replaces
+ * the approver's prompt and is what the notify channel is sent.
+ */
 export function decidedApprovalMessage(
   s: RequestSummary,
   o: Outcome,
@@ -244,24 +247,6 @@ export function requesterOutcomeMessage(
       block_id: "outcome",
       text: { type: "mrkdwn", text },
     }],
-  };
-}
-
-/** Tells the profile's notify channel how a request ended. */
-export function channelOutcomeMessage(
-  s: RequestSummary,
-  o: Outcome,
-): SlackMessage {
-  return {
-    text: plainOutcome(s, o),
-    blocks: [
-      ...summaryBlocks(s, requestHeadline(s)),
-      {
-        type: "context",
-        block_id: "outcome",
-        elements: [{ type: "mrkdwn", text: outcomeLine(s, o) }],
-      },
-    ],
   };
 }
 
