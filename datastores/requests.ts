@@ -47,6 +47,8 @@ export const RequestsDatastore = DefineDatastore({
       type: Schema.types.array,
       items: { type: Schema.types.string },
     },
+    /** JSON of the device as seen at submission (describes it until decided). */
+    device_snapshot: { type: Schema.types.string },
     history: { type: Schema.types.array, items: { type: TransitionType } },
   },
 });

@@ -6,15 +6,21 @@
  * 150 ms and Slack with 50 ms of added latency. Prints figures; asserts
  * nothing.
  *
+ * Two profiles: one for the requester's own devices (the default) and one
+ * with `allowAnyDevice`, whose picker searches the whole tailnet.
+ *
  * @module
  */
-import { config } from "../config.ts";
+import { type ConfigInput, parseConfig } from "../lib/config_schema.ts";
 import { APP_DIR, startApp, type TestApp } from "./app.ts";
 import { demoTailnet, manyDevices } from "./emulator/demo_tailnet.ts";
 import { PEOPLE } from "./emulator/slack_people.ts";
 import { workspaceFor } from "./local.ts";
 
-const SIZES = [1_000, 5_000, 20_000];
+/** Tailnet sizes; `deno task bench 1000,5000` measures others. */
+const SIZES = Deno.args[0]
+  ? Deno.args[0].split(",").map(Number)
+  : [1_000, 5_000, 20_000];
 const QUERIES = [
   "",
   "a",
@@ -39,7 +45,25 @@ const QUERIES = [
 ];
 const DEVICE = "From which device?";
 
-type Mode = "cached" | "naive";
+/** Which picker: own devices or any device; cached index or naive listing. */
+type Mode = "own, cached" | "any, cached" | "own, naive";
+const MODES: Mode[] = ["own, cached", "any, cached", "own, naive"];
+
+const PROFILES: ConfigInput["profiles"] = [
+  {
+    description: "Production",
+    attribute: "custom:prodAccess",
+    maxSeconds: 8 * 3600,
+    approverEmails: ["bob@example.com"],
+  },
+  {
+    description: "Jump hosts",
+    attribute: "custom:jumpAccess",
+    approverEmails: ["bob@example.com"],
+    allowAnyDevice: true,
+  },
+];
+
 type Row = {
   devices: number;
   mode: Mode;
@@ -68,12 +92,16 @@ async function withTailnet<T>(
 ): Promise<T> {
   const demo = demoTailnet();
   const app = await startApp({
+    profiles: PROFILES,
     tailscale: {
       devices: [...demo, ...manyDevices(size - demo.length)],
       latencyMs: 150,
     },
-    slack: { users: workspaceFor(config.profiles), latencyMs: 50 },
-    env: mode === "naive" ? { DEVICE_PICKER_CACHE: "off" } : {},
+    slack: {
+      users: workspaceFor(parseConfig({ profiles: PROFILES }).profiles),
+      latencyMs: 50,
+    },
+    env: mode.endsWith("naive") ? { DEVICE_PICKER_CACHE: "off" } : {},
   });
   try {
     return await fn(app);
@@ -88,21 +116,19 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** Opens the form as Alice and chooses the first profile. */
-async function openForm(app: TestApp) {
+/** Opens the form as Alice and chooses the mode's profile. */
+async function openForm(app: TestApp, mode: Mode) {
   await app.platform.startWorkflow("request_tailscale_access", PEOPLE.alice);
-  if (config.profiles.length > 1) {
-    await app.platform.choose(
-      PEOPLE.alice,
-      "What do you need access to?",
-      config.profiles[0].description,
-    );
-  }
+  await app.platform.choose(
+    PEOPLE.alice,
+    "What do you need access to?",
+    mode.startsWith("any") ? "Jump hosts" : "Production",
+  );
 }
 
 async function measureQueries(size: number, mode: Mode) {
   return await withTailnet(size, mode, async (app) => {
-    await openForm(app);
+    await openForm(app, mode);
     app.slack.datastore("device_index").delete("meta");
     const cold = await timed(() =>
       app.platform.suggest(PEOPLE.alice, DEVICE, "")
@@ -128,7 +154,7 @@ async function measureQueries(size: number, mode: Mode) {
 /** A whole request → approval flow, counting what Tailscale was asked. */
 async function measureFlow(size: number, mode: Mode) {
   return await withTailnet(size, mode, async (app) => {
-    await openForm(app);
+    await openForm(app, mode);
     const options = await app.platform.suggest(PEOPLE.alice, DEVICE, "alice");
     const first = (options.option_groups?.[0]?.options ?? options.options)[0];
     app.platform.selectSuggested(PEOPLE.alice, DEVICE, first);
@@ -194,13 +220,15 @@ const kb = (n: number) =>
 if (import.meta.main) {
   const rows: Row[] = [];
   for (const devices of SIZES) {
-    for (const mode of ["cached", "naive"] as const) {
+    for (const mode of MODES) {
       const q = await measureQueries(devices, mode);
       const flow = await measureFlow(devices, mode);
       rows.push({ devices, mode, ...q, flow });
       console.error(`measured ${devices} devices, ${mode}`);
     }
   }
+  const row = (devices: number, mode: Mode) =>
+    rows.find((r) => r.devices === devices && r.mode === mode)!;
   console.log(
     `Device picker, Deno ${Deno.version.deno}, ${Deno.build.os}/${Deno.build.arch}; each event a fresh process; Tailscale +150 ms, Slack +50 ms per call; ${QUERIES.length} queries.\n`,
   );
@@ -220,21 +248,19 @@ if (import.meta.main) {
     );
   }
   console.log(
-    "\n| devices | naive ÷ cached, median | naive ÷ cached, p95 | cached 20k ÷ 1k median |",
+    "\n| devices | naive ÷ cached (own), median | naive ÷ cached (own), p95 | own, cached: median ÷ 1k | any, cached: median ÷ 1k |",
   );
-  console.log("|---:|---:|---:|---:|");
-  const cached1k = rows.find((r) =>
-    r.devices === 1_000 && r.mode === "cached"
-  )!;
+  console.log("|---:|---:|---:|---:|---:|");
   for (const devices of SIZES) {
-    const c = rows.find((r) => r.devices === devices && r.mode === "cached")!;
-    const n = rows.find((r) => r.devices === devices && r.mode === "naive")!;
+    const own = row(devices, "own, cached");
+    const any = row(devices, "any, cached");
+    const naive = row(devices, "own, naive");
     console.log(
       `| ${devices.toLocaleString("en-US")} | ${
-        (n.median / c.median).toFixed(1)
-      }× | ${(n.p95 / c.p95).toFixed(1)}× | ${
-        (c.median / cached1k.median).toFixed(2)
-      }× |`,
+        (naive.median / own.median).toFixed(1)
+      }× | ${(naive.p95 / own.p95).toFixed(1)}× | ${
+        (own.median / row(SIZES[0], "own, cached").median).toFixed(2)
+      }× | ${(any.median / row(SIZES[0], "any, cached").median).toFixed(2)}× |`,
     );
   }
   const base = await loadTime(null);

@@ -5,7 +5,6 @@ import {
   AccessRequestType,
 } from "../lib/access_request.ts";
 import {
-  type ApproverField,
   approverField,
   approverProblem,
   lookupPerson,
@@ -38,7 +37,11 @@ import {
   ViewActionSchema,
 } from "../lib/payloads.ts";
 import { newRecord, RequestStore } from "../lib/requests.ts";
-import { TailscaleApiError, tailscaleFromEnv } from "../lib/tailscale/mod.ts";
+import {
+  type Device,
+  TailscaleApiError,
+  tailscaleFromEnv,
+} from "../lib/tailscale/mod.ts";
 import { errorText } from "../lib/error_text.ts";
 
 /** Step 1: the requester fills in the form; outputs the request. */
@@ -66,14 +69,18 @@ async function formFor(
   profile: Profile | undefined,
   requesterId: string,
 ) {
-  const approver: ApproverField = profile
-    ? await approverField(client, profile, requesterId)
-    : { kind: "loading" };
+  const [approver, requester] = await Promise.all([
+    profile
+      ? approverField(client, profile, requesterId)
+      : { kind: "loading" } as const,
+    lookupPerson(client, requesterId),
+  ]);
   return requestFormView({
     profiles: config.profiles,
     profile,
     approver,
     requesterId,
+    requesterEmail: requester?.email,
     now: new Date(),
   });
 }
@@ -124,7 +131,9 @@ export default SlackFunction(
     // The form is open; while the person reads it, make sure the device
     // picker's cache is fresh so their keystrokes never wait on Tailscale.
     try {
-      await warmDeviceIndex(client, built.tailscale);
+      if (env.DEVICE_PICKER_CACHE !== "off") {
+        await warmDeviceIndex(client, built.tailscale);
+      }
     } catch (e) {
       console.warn(`device index warm-up failed: ${errorText(e)}`);
     }
@@ -159,7 +168,7 @@ export default SlackFunction(
     if (!checked.ok) {
       return deviceErrorSuggestion("The search could not be read; try again");
     }
-    const { user, value } = checked.data;
+    const { user, value, view } = checked.data;
     // The chosen profile decides whether other people's devices are offered.
     let ownOnly = true;
     try {
@@ -176,18 +185,24 @@ export default SlackFunction(
       );
     }
     try {
-      const [devices, requester] = await Promise.all([
+      // The form carries the requester's email; older forms need a lookup.
+      const email = view?.private_metadata?.requester_email ??
+        (await lookupPerson(client, user.id))?.email;
+      if (ownOnly && !email) {
+        return deviceErrorSuggestion(
+          "Your Slack profile has no email, so your devices cannot be found",
+        );
+      }
+      const { devices } = await loadDevices(client, built.tailscale, {
+        // Own devices only: one small read, whatever the tailnet's size.
+        owner: ownOnly ? email : undefined,
+        // Only rows that can match are decoded.
+        containing: value,
         // DEVICE_PICKER_CACHE=off lists from Tailscale on every keystroke,
         // as Tailscale's example accessbot does (a fallback and a baseline).
-        loadDevices(
-          client,
-          built.tailscale,
-          Date.now(),
-          env.DEVICE_PICKER_CACHE !== "off",
-        ).then((l) => l.devices),
-        lookupPerson(client, user.id),
-      ]);
-      return deviceSuggestions(devices, value, requester?.email, ownOnly);
+        useCache: env.DEVICE_PICKER_CACHE !== "off",
+      });
+      return deviceSuggestions(devices, value, email, ownOnly);
     } catch (e) {
       console.error(`device picker: ${errorText(e)}`);
       return deviceErrorSuggestion(`Could not list devices: ${errorText(e)}`);
@@ -282,16 +297,18 @@ export default SlackFunction(
           );
         }
       }
+      let device: Device | undefined;
       if (Object.keys(errors).length === 0 && profile && v.device) {
         // The picker only helps; whose device it is is checked here.
-        const problem = await deviceProblem(
+        const checked = await checkDevice(
           env,
           client,
           profile,
           v.device,
           requesterId,
         );
-        if (problem) fail(FIELD.device, problem);
+        if (checked.ok) device = checked.device;
+        else fail(FIELD.device, checked.problem);
       }
       if (Object.keys(errors).length) {
         return { response_action: "errors", errors };
@@ -308,7 +325,9 @@ export default SlackFunction(
       // Recorded before any message goes out: nothing is lost if a later
       // step dies, and every decision is checked against this record.
       try {
-        await new RequestStore(client).put(newRecord(request, new Date()));
+        await new RequestStore(client).put(
+          newRecord(request, new Date(), device),
+        );
       } catch (e) {
         console.error(errorText(e));
         return {
@@ -353,39 +372,58 @@ export default SlackFunction(
   );
 
 /**
- * Why the chosen device may not be used for the profile, or null: it must
+ * The chosen device, or why it may not be used for the profile: it must
  * exist, and unless the profile allows any device, be the requester's own.
  */
-async function deviceProblem(
+async function checkDevice(
   env: Record<string, string>,
   client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
   profile: Profile,
   nodeId: string,
   requesterId: string,
-): Promise<string | null> {
+): Promise<{ ok: true; device: Device } | { ok: false; problem: string }> {
   const built = tailscaleFromEnv(env, client);
   if (!built.ok) {
-    return `Tailscale is not configured (${built.missing.join(", ")} not set).`;
+    return {
+      ok: false,
+      problem: `Tailscale is not configured (${
+        built.missing.join(", ")
+      } not set).`,
+    };
   }
   try {
-    const [loaded, requester] = await Promise.all([
-      loadDevices(client, built.tailscale),
-      lookupPerson(client, requesterId),
-    ]);
-    // The cached list answers; a device newer than the cache is read directly.
+    const requester = await lookupPerson(client, requesterId);
+    const owner = profile.allowAnyDevice ? undefined : requester?.email;
+    // The index answers (own devices only, when that is all that is
+    // allowed); a device newer than the index is read directly.
+    const loaded = owner || profile.allowAnyDevice
+      ? await loadDevices(client, built.tailscale, {
+        owner,
+        useCache: env.DEVICE_PICKER_CACHE !== "off",
+      })
+      : { devices: [] };
     const device = loaded.devices.find((d) => d.nodeId === nodeId) ??
       await built.tailscale.getDevice(nodeId);
     if (profile.allowAnyDevice || isOwnedBy(device, requester?.email)) {
-      return null;
+      return { ok: true, device };
     }
-    return `${deviceName(device)} is not your own device (${
-      ownershipText(device)
-    }); ${profile.description} is only for your own devices.`;
+    return {
+      ok: false,
+      problem: `${deviceName(device)} is not your own device (${
+        ownershipText(device)
+      }); ${profile.description} is only for your own devices.`,
+    };
   } catch (e) {
     if (e instanceof TailscaleApiError && e.kind === "not_found") {
       await invalidateDeviceIndex(client);
-      return "That device no longer exists in the tailnet. Choose another.";
+      return {
+        ok: false,
+        problem: "That device no longer exists in the tailnet. Choose another.",
+      };
     }
-    return `Could not check the device with Tailscale: ${errorText(e)}`;
+    return {
+      ok: false,
+      problem: `Could not check the device with Tailscale: ${errorText(e)}`,
+    };
   }
 }

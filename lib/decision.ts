@@ -42,6 +42,7 @@ import {
   type TailscaleClient,
   tailscaleFromEnv,
 } from "./tailscale/mod.ts";
+import { DeviceSchema } from "./tailscale/schemas.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -78,11 +79,14 @@ type Resolved = {
 
 /**
  * Re-reads the profile (current config) and the device (Tailscale, by node
- * ID). Fails with a sentence for people when either is gone.
+ * ID). Fails with a sentence for people when either is gone. With
+ * `describeOnly`, the device as the submission saw it will do: nothing is
+ * granted on it, and the decision reads it again.
  */
 async function resolve(
   ctx: DecisionContext,
   record: RequestRecord,
+  describeOnly = false,
 ): Promise<{ ok: true; value: Resolved } | { ok: false; message: string }> {
   const profile = findProfile(ctx.config, record.attribute);
   if (!profile) {
@@ -102,8 +106,9 @@ async function resolve(
     };
   }
   try {
+    const snapshot = describeOnly ? snapshotOf(record) : null;
     const [device, requester] = await Promise.all([
-      built.tailscale.getDevice(record.device_id),
+      snapshot ?? built.tailscale.getDevice(record.device_id),
       lookupPerson(ctx.client, record.requester),
     ]);
     return {
@@ -125,6 +130,18 @@ async function resolve(
         textOf(e)
       } Nothing was granted.`,
     };
+  }
+}
+
+function snapshotOf(record: RequestRecord): Device | null {
+  if (!record.device_snapshot) return null;
+  try {
+    const parsed = DeviceSchema.safeParse(JSON.parse(record.device_snapshot));
+    return parsed.success && parsed.data.nodeId === record.device_id
+      ? parsed.data
+      : null;
+  } catch {
+    return null;
   }
 }
 
@@ -196,7 +213,11 @@ export async function startReview(
     // A re-delivered start: carry on from wherever the record is.
     return await finishDecided(ctx, record);
   }
-  const resolved = await resolve(ctx, record);
+  // A self-approval that grants at once needs the device read fresh.
+  const self = findProfile(ctx.config, record.attribute);
+  const grantsNow = record.approver === record.requester &&
+    !!self?.canSelfApprove && !self.confirmSelfApproval;
+  const resolved = await resolve(ctx, record, !grantsNow);
   if (!resolved.ok) return await endUnresolvable(ctx, record, resolved.message);
   const r = resolved.value;
   const summary = summaryOf(record, r);

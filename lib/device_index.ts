@@ -1,101 +1,65 @@
 /**
  * The device picker's cache: the tailnet's devices, compacted and stored in
- * the `device_index` datastore, so a keystroke reads one datastore answer
- * instead of downloading the whole device list from Tailscale.
+ * the `device_index` datastore, so a keystroke reads one small datastore
+ * answer instead of downloading the whole device list from Tailscale.
+ *
+ * Items: `meta` names the current generation, its freshness and how many
+ * parts each group has; `own:<bucket>:<n>` hold untagged devices grouped by
+ * a hash of their owner's email; `rest:<n>` hold tagged and ownerless ones.
  *
  * @module
  */
 import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { DeviceIndexDatastore } from "../datastores/device_index.ts";
+import {
+  bucketOf,
+  decodeRows,
+  OWNER_BUCKETS,
+  ownerOf,
+  partitionDevices,
+} from "./device_rows.ts";
 import type { Device, TailscaleClient } from "./tailscale/mod.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
 /** How long a cached list counts as current. */
 export const INDEX_TTL_MS = 5 * 60_000;
-/** Keep chunks well under Slack's 400 KB item limit. */
-const MAX_CHUNK_BYTES = 120_000;
-/**
- * Chunks per bulkGet. Answers stay under ~1 MB (the npm build of the SDK's
- * HTTP client stalls on multi-megabyte answers under Deno 1.46); batches
- * after the first are read in parallel.
- */
-const CHUNKS_PER_READ = 3;
+/** Slack's limit on ids per bulkGet and items per bulkPut. */
+const BULK_LIMIT = 25;
+/** Keeps each bulkPut request well under a megabyte. */
+const MAX_WRITE_LENGTH = 400_000;
+/** bulkPut calls in flight at once while refreshing. */
+const PARALLEL_WRITES = 3;
 
-/** [nodeId, hostname, name, user, os, addresses, tags, lastSeen]. */
-type Compact = [string, string, string, string, string, string, string, string];
-
-const CompactSchema = z.array(z.tuple([
-  z.string(),
-  z.string(),
-  z.string(),
-  z.string(),
-  z.string(),
-  z.string(),
-  z.string(),
-  z.string(),
-]));
+const LayoutSchema = z.object({
+  buckets: z.literal(OWNER_BUCKETS),
+  own: z.array(z.number().int().nonnegative()).length(OWNER_BUCKETS),
+  rest: z.number().int().nonnegative(),
+});
+type Layout = z.output<typeof LayoutSchema>;
 
 const MetaSchema = z.object({
   generation: z.string(),
-  chunk_count: z.number().int().nonnegative(),
+  layout: z.string().transform((s, ctx) => {
+    const parsed = LayoutSchema.safeParse(safeJson(s));
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: "custom", message: "unreadable layout" });
+    return z.NEVER;
+  }),
   fetched_at: z.number(),
   fresh_until: z.number(),
 });
+type Meta = z.output<typeof MetaSchema>;
 
-const ChunkSchema = z.object({ generation: z.string(), data: z.string() });
+const PartSchema = z.object({ generation: z.string(), data: z.string() });
 
-function compact(d: Device): Compact {
-  return [
-    d.nodeId,
-    d.hostname,
-    d.name,
-    d.user,
-    d.os,
-    d.addresses.join(" "),
-    d.tags.join(" "),
-    d.lastSeen ?? "",
-  ];
-}
-
-function expand(c: Compact): Device {
-  return {
-    nodeId: c[0],
-    hostname: c[1],
-    name: c[2],
-    user: c[3],
-    os: c[4],
-    addresses: c[5] ? c[5].split(" ") : [],
-    tags: c[6] ? c[6].split(" ") : [],
-    ...(c[7] ? { lastSeen: c[7] } : {}),
-  };
-}
-
-/** Splits devices into JSON chunks of at most ~300 KB each. */
-export function encodeChunks(devices: readonly Device[]): string[] {
-  const chunks: string[] = [];
-  let current: string[] = [];
-  let size = 2;
-  for (const d of devices) {
-    const entry = JSON.stringify(compact(d));
-    if (size + entry.length + 1 > MAX_CHUNK_BYTES && current.length) {
-      chunks.push(`[${current.join(",")}]`);
-      current = [];
-      size = 2;
-    }
-    current.push(entry);
-    size += entry.length + 1;
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
   }
-  if (current.length || chunks.length === 0) {
-    chunks.push(`[${current.join(",")}]`);
-  }
-  return chunks;
-}
-
-/** The devices in a set of chunks. */
-export function decodeChunks(chunks: readonly string[]): Device[] {
-  return chunks.flatMap((c) => CompactSchema.parse(JSON.parse(c)).map(expand));
 }
 
 /** Where a list of devices came from. */
@@ -107,60 +71,144 @@ export type LoadedDevices = {
 
 const datastore = DeviceIndexDatastore.name;
 
+const ownIds = (layout: Layout, bucket: number) =>
+  Array.from({ length: layout.own[bucket] }, (_, n) => `own:${bucket}:${n}`);
+const restIds = (layout: Layout) =>
+  Array.from({ length: layout.rest }, (_, n) => `rest:${n}`);
+
+function batches<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) {
+    out.push(list.slice(i, i + size));
+  }
+  return out;
+}
+
+/** Reads items by id (in parallel batches) into `into`. */
+async function readItems(
+  client: SlackClient,
+  ids: readonly string[],
+  into: Map<string, unknown>,
+): Promise<void> {
+  await Promise.all(
+    batches(ids.filter((id) => !into.has(id)), BULK_LIMIT).map(async (b) => {
+      const res = await client.apps.datastore.bulkGet({ datastore, ids: b });
+      if (!res.ok) throw new Error(`bulkGet: ${res.error}`);
+      for (const item of res.items ?? []) into.set(String(item.id), item);
+    }),
+  );
+}
+
+/** The current meta, or null when missing, unreadable or expired. */
+function currentMeta(item: unknown, now: number): Meta | null {
+  const meta = MetaSchema.safeParse(item);
+  // Slack's TTL deletes late: the item's own freshness field is the authority.
+  return meta.success && meta.data.fresh_until > now ? meta.data : null;
+}
+
+/** The devices in the named parts, or null if any is missing or torn. */
+function devicesIn(
+  items: Map<string, unknown>,
+  ids: readonly string[],
+  generation: string,
+  containing: string,
+): Device[] | null {
+  const devices: Device[] = [];
+  for (const id of ids) {
+    const part = PartSchema.safeParse(items.get(id));
+    if (!part.success || part.data.generation !== generation) return null;
+    const rows = decodeRows(part.data.data, containing);
+    if (!rows) return null;
+    for (const d of rows) devices.push(d);
+  }
+  return devices;
+}
+
 /**
- * The current cached list, or null when there is none, it has expired, or
- * it is torn (a refresh was half-written). Never throws: a cache is optional.
+ * Reads from the index; null when there is no current, whole index. Never
+ * throws: the cache is optional.
  */
-export async function readDeviceIndex(
+async function readIndex(
   client: SlackClient,
   now: number,
-): Promise<LoadedDevices | null> {
+  firstIds: readonly string[],
+  wanted: (layout: Layout) => string[],
+  containing = "",
+): Promise<{ devices: Device[]; meta: Meta } | null> {
   try {
     const items = new Map<string, unknown>();
-    const read = async (ids: string[]) => {
-      const res = await client.apps.datastore.bulkGet({ datastore, ids });
-      for (const item of res.ok ? res.items ?? [] : []) {
-        items.set(String(item.id), item);
-      }
-    };
-    await read(["meta", ...chunkIds(0, CHUNKS_PER_READ)]);
-    const meta = MetaSchema.safeParse(items.get("meta"));
-    // Slack's TTL deletes late: an item's own expiry field is the authority.
-    if (!meta.success || meta.data.fresh_until <= now) return null;
-    const batches: Promise<void>[] = [];
-    for (
-      let i = CHUNKS_PER_READ;
-      i < meta.data.chunk_count;
-      i += CHUNKS_PER_READ
-    ) {
-      batches.push(
-        read(chunkIds(i, Math.min(i + CHUNKS_PER_READ, meta.data.chunk_count))),
-      );
-    }
-    await Promise.all(batches);
-    const chunks: string[] = [];
-    for (let i = 0; i < meta.data.chunk_count; i++) {
-      const chunk = ChunkSchema.safeParse(items.get(`chunk:${i}`));
-      if (!chunk.success || chunk.data.generation !== meta.data.generation) {
-        return null;
-      }
-      chunks.push(chunk.data.data);
-    }
-    return {
-      devices: decodeChunks(chunks),
-      source: "cache",
-      fetchedAt: meta.data.fetched_at,
-    };
+    // The first read guesses at the parts it will need, saving a round trip.
+    await readItems(client, ["meta", ...firstIds], items);
+    const meta = currentMeta(items.get("meta"), now);
+    if (!meta) return null;
+    const ids = wanted(meta.layout);
+    await readItems(client, ids, items);
+    const devices = devicesIn(items, ids, meta.generation, containing);
+    return devices ? { devices, meta } : null;
   } catch (e) {
     console.warn(
-      `device index read failed: ${e instanceof Error ? e.name : e}`,
+      `device index read failed: ${e instanceof Error ? e.message : e}`,
     );
     return null;
   }
 }
 
-function chunkIds(from: number, to: number): string[] {
-  return Array.from({ length: to - from }, (_, i) => `chunk:${from + i}`);
+/**
+ * The whole cached list, or null when there is none, it expired, or it is
+ * torn. With `containing` (lower-case), only devices whose stored row
+ * contains that text: every device whose name, hostname, IP or node ID
+ * does, and maybe a few more.
+ */
+export async function readDeviceIndex(
+  client: SlackClient,
+  now: number,
+  containing = "",
+): Promise<LoadedDevices | null> {
+  // Every owner group's first part, and as many "rest" parts as fit in the
+  // same three bulkGets: all there usually is, in one parallel round.
+  const own = Array.from({ length: OWNER_BUCKETS }, (_, b) => `own:${b}:0`);
+  const batches = Math.ceil((own.length + 2) / BULK_LIMIT);
+  const guess = [
+    ...own,
+    ...Array.from(
+      { length: batches * BULK_LIMIT - own.length - 1 },
+      (_, n) => `rest:${n}`,
+    ),
+  ];
+  const read = await readIndex(client, now, guess, (layout) => [
+    ...restIds(layout),
+    ...Array.from({ length: OWNER_BUCKETS }, (_, b) => ownIds(layout, b))
+      .flat(),
+  ], containing);
+  return read && {
+    devices: read.devices,
+    source: "cache",
+    fetchedAt: read.meta.fetched_at,
+  };
+}
+
+/**
+ * The cached devices owned by `email` (untagged, registered by them): one
+ * small read whatever the tailnet's size. Null as for {@linkcode readDeviceIndex}.
+ */
+export async function readOwnDevices(
+  client: SlackClient,
+  email: string,
+  now: number,
+): Promise<LoadedDevices | null> {
+  const owner = email.toLowerCase();
+  const bucket = bucketOf(owner);
+  const read = await readIndex(
+    client,
+    now,
+    [`own:${bucket}:0`],
+    (layout) => ownIds(layout, bucket),
+  );
+  return read && {
+    devices: read.devices.filter((d) => ownerOf(d) === owner),
+    source: "cache",
+    fetchedAt: read.meta.fetched_at,
+  };
 }
 
 /** Lists devices from Tailscale and stores them as the current index. */
@@ -170,59 +218,129 @@ export async function refreshDeviceIndex(
   now = Date.now(),
 ): Promise<LoadedDevices> {
   const devices = await tailscale.listDevices();
-  const chunks = encodeChunks(devices);
-  const generation = `${now}-${crypto.randomUUID().slice(0, 8)}`;
-  const expiresAt = Math.floor((now + 2 * INDEX_TTL_MS) / 1000);
   try {
-    // Chunks first, meta last: readers only trust chunks the meta names.
-    // One at a time: this runs off the keystroke path, and a burst of large
-    // parallel writes is what stalls the npm SDK client under Deno 1.46.
-    const written = [];
-    for (const [i, data] of chunks.entries()) {
-      written.push(
-        await client.apps.datastore.put({
-          datastore,
-          item: { id: `chunk:${i}`, generation, data, expires_at: expiresAt },
-        }),
-      );
-    }
-    const failed = written.find((r) => !r.ok);
-    if (failed) {
-      console.warn(`device index write failed: ${failed.error}`);
-    } else {
-      await client.apps.datastore.put({
-        datastore,
-        item: {
-          id: "meta",
-          generation,
-          chunk_count: chunks.length,
-          fetched_at: now,
-          fresh_until: now + INDEX_TTL_MS,
-          expires_at: expiresAt,
-        },
-      });
-    }
+    await writeIndex(client, devices, now);
   } catch (e) {
     console.warn(
-      `device index write failed: ${e instanceof Error ? e.name : e}`,
+      `device index write failed: ${e instanceof Error ? e.message : e}`,
     );
   }
   return { devices, source: "tailscale", fetchedAt: now };
 }
 
+async function writeIndex(
+  client: SlackClient,
+  devices: readonly Device[],
+  now: number,
+): Promise<void> {
+  const { own, rest } = partitionDevices(devices);
+  const generation = `${now}-${crypto.randomUUID().slice(0, 8)}`;
+  const expiresAt = Math.floor((now + 2 * INDEX_TTL_MS) / 1000);
+  const items = [
+    ...rest.map((data, n) => ({ id: `rest:${n}`, data })),
+    ...own.flatMap((parts, b) =>
+      parts.map((data, n) => ({ id: `own:${b}:${n}`, data }))
+    ),
+  ].map((p) => ({ ...p, generation, expires_at: expiresAt }));
+  // Parts first, meta last: readers only trust parts the meta names.
+  const writes = sizedBatches(items);
+  let next = 0;
+  const worker = async () => {
+    while (next < writes.length) {
+      const batch = writes[next++];
+      const res = await client.apps.datastore.bulkPut({
+        datastore,
+        items: batch,
+      });
+      const failed = (res.failed_items ?? []) as unknown[];
+      if (!res.ok || failed.length) {
+        throw new Error(`bulkPut: ${res.error ?? `${failed.length} failed`}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_WRITES }, worker));
+  const layout: Layout = {
+    buckets: OWNER_BUCKETS,
+    own: own.map((parts) => parts.length),
+    rest: rest.length,
+  };
+  const res = await client.apps.datastore.put({
+    datastore,
+    item: {
+      id: "meta",
+      generation,
+      layout: JSON.stringify(layout),
+      fetched_at: now,
+      fresh_until: now + INDEX_TTL_MS,
+      expires_at: expiresAt,
+    },
+  });
+  if (!res.ok) throw new Error(`put meta: ${res.error}`);
+}
+
+/** Batches for bulkPut: at most 25 items and about 400 KB each. */
+function sizedBatches<T extends { data: string }>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let length = 0;
+  for (const item of items) {
+    if (
+      current.length &&
+      (current.length === BULK_LIMIT ||
+        length + item.data.length > MAX_WRITE_LENGTH)
+    ) {
+      out.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(item);
+    length += item.data.length;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** How to load devices. */
+export type LoadOptions = {
+  now?: number;
+  /** False: always list from Tailscale (the naive baseline and a fallback). */
+  useCache?: boolean;
+  /** Only this person's own devices (untagged and registered by them). */
+  owner?: string;
+  /**
+   * From the cache, devices whose stored row contains this text (any case):
+   * a superset of those matching it as a picker query. Ignored otherwise.
+   */
+  containing?: string;
+};
+
 /** The cached list if current, else a fresh one from Tailscale. */
 export async function loadDevices(
   client: SlackClient,
   tailscale: TailscaleClient,
-  now = Date.now(),
-  useCache = true,
+  opts: LoadOptions = {},
 ): Promise<LoadedDevices> {
-  if (!useCache) {
-    const devices = await tailscale.listDevices();
-    return { devices, source: "tailscale", fetchedAt: now };
+  const now = opts.now ?? Date.now();
+  const owner = opts.owner?.toLowerCase();
+  const mine = (l: LoadedDevices): LoadedDevices =>
+    owner === undefined
+      ? l
+      : { ...l, devices: l.devices.filter((d) => ownerOf(d) === owner) };
+  if (opts.useCache === false) {
+    return mine({
+      devices: await tailscale.listDevices(),
+      source: "tailscale",
+      fetchedAt: now,
+    });
   }
-  return await readDeviceIndex(client, now) ??
-    await refreshDeviceIndex(client, tailscale, now);
+  const cached = owner === undefined
+    ? await readDeviceIndex(
+      client,
+      now,
+      (opts.containing ?? "").trim().toLowerCase(),
+    )
+    : await readOwnDevices(client, owner, now);
+  return cached ?? mine(await refreshDeviceIndex(client, tailscale, now));
 }
 
 /**
@@ -234,8 +352,14 @@ export async function warmDeviceIndex(
   tailscale: TailscaleClient,
   now = Date.now(),
 ): Promise<void> {
-  const current = await readDeviceIndex(client, now);
-  if (current && now - current.fetchedAt < INDEX_TTL_MS / 2) return;
+  let meta: Meta | null = null;
+  try {
+    const res = await client.apps.datastore.get({ datastore, id: "meta" });
+    meta = res.ok ? currentMeta(res.item, now) : null;
+  } catch {
+    // No readable meta: refresh.
+  }
+  if (meta && now - meta.fetched_at < INDEX_TTL_MS / 2) return;
   await refreshDeviceIndex(client, tailscale, now);
 }
 

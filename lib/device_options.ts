@@ -32,22 +32,28 @@ export type DeviceSuggestions = { option_groups: OptionGroup[] } | {
  * node ID: 0 exact, 1 prefix, 2 substring (names only), null no match.
  */
 export function matchScore(device: Device, query: string): number | null {
-  const q = query.trim().toLowerCase();
+  return score(device, query.trim().toLowerCase());
+}
+
+/** {@linkcode matchScore} for a query already trimmed and lower-cased. */
+function score(device: Device, q: string): number | null {
   if (!q) return 0;
-  const names = [
-    device.hostname.toLowerCase(),
-    device.name.toLowerCase(),
-    device.name.split(".")[0].toLowerCase(),
-  ];
-  const ids = [
-    device.nodeId.toLowerCase(),
-    ...device.addresses.map((a) => a.toLowerCase()),
-  ];
-  const all = [...names, ...ids];
-  if (all.some((v) => v === q)) return 0;
-  if (all.some((v) => v.startsWith(q))) return 1;
-  if (names.some((v) => v.includes(q))) return 2;
-  return null;
+  // Runs for every device on every keystroke: no intermediate arrays.
+  const hostname = device.hostname.toLowerCase();
+  const name = device.name.toLowerCase();
+  const dot = name.indexOf(".");
+  const label = dot < 0 ? name : name.slice(0, dot);
+  const nodeId = device.nodeId.toLowerCase();
+  if (hostname === q || name === q || label === q || nodeId === q) return 0;
+  let prefix = hostname.startsWith(q) || name.startsWith(q) ||
+    nodeId.startsWith(q);
+  for (const a of device.addresses) {
+    const v = a.toLowerCase();
+    if (v === q) return 0;
+    if (v.startsWith(q)) prefix = true;
+  }
+  if (prefix) return 1;
+  return hostname.includes(q) || name.includes(q) ? 2 : null;
 }
 
 /** Whether the device is the person's own (untagged and registered by them). */
@@ -66,21 +72,27 @@ export function deviceSuggestions(
   requesterEmail: string | undefined,
   ownOnly = false,
 ): DeviceSuggestions {
-  const scored: { d: Device; score: number; own: boolean }[] = [];
+  const q = query.trim().toLowerCase();
+  const email = requesterEmail?.toLowerCase();
+  const mine: { d: Device; score: number }[] = [];
+  // Only the best MAX_OPTIONS others can be shown: keep just those, in
+  // order, instead of sorting a 20,000-device tailnet on every keystroke.
+  const best: Ranked[] = [];
   for (const d of devices) {
-    const score = matchScore(d, query);
-    if (score === null) continue;
-    const own = isOwnedBy(d, requesterEmail);
-    if (own || !ownOnly) scored.push({ d, score, own });
+    const s = score(d, q);
+    if (s === null) continue;
+    if (email && !isTagged(d) && d.user.toLowerCase() === email) {
+      mine.push({ d, score: s });
+    } else if (!ownOnly) {
+      keepBest(best, { d, score: s, key: deviceName(d).toLowerCase() });
+    }
   }
   // Better matches first; own devices by recency, the rest by name.
-  const own = scored.filter((x) => x.own).sort((a, b) =>
+  const own = mine.sort((a, b) =>
     a.score - b.score ||
     (b.d.lastSeen ?? "").localeCompare(a.d.lastSeen ?? "")
   ).map((x) => x.d);
-  const others = scored.filter((x) => !x.own).sort((a, b) =>
-    a.score - b.score || deviceName(a.d).localeCompare(deviceName(b.d))
-  ).map((x) => x.d);
+  const others = best.map((x) => x.d);
   if (ownOnly && own.length === 0) {
     return deviceErrorSuggestion(
       query.trim()
@@ -99,6 +111,29 @@ export function deviceSuggestions(
     );
   }
   return groups.length ? { option_groups: groups } : { options: [] };
+}
+
+type Ranked = { d: Device; score: number; key: string };
+
+/** Plain code-unit order on lower-cased names: fast, and names are ASCII. */
+function before(a: Ranked, b: Ranked): boolean {
+  return a.score < b.score || (a.score === b.score && a.key < b.key);
+}
+
+/** Inserts `r` into the sorted `best` if it ranks within MAX_OPTIONS. */
+function keepBest(best: Ranked[], r: Ranked): void {
+  if (best.length === MAX_OPTIONS && !before(r, best[MAX_OPTIONS - 1])) {
+    return;
+  }
+  let lo = 0;
+  let hi = best.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(r, best[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  best.splice(lo, 0, r);
+  if (best.length > MAX_OPTIONS) best.pop();
 }
 
 /** The option text for a device: name · IP · OS or tags. */

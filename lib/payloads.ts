@@ -32,7 +32,26 @@ export const ViewActionSchema = InteractionSchema.extend({
 export const SuggestionSchema = z.object({
   user: z.object({ id: UserId }),
   value: z.string().default(""),
+  view: z.object({
+    private_metadata: z.string().optional().transform(formMetadata),
+  }).optional(),
 });
+
+const FormMetadataSchema = z.object({
+  requester_email: z.email().optional(),
+});
+
+/** The request form's private_metadata; unreadable metadata counts as none. */
+function formMetadata(
+  text: string | undefined,
+): z.output<typeof FormMetadataSchema> {
+  try {
+    const parsed = FormMetadataSchema.safeParse(JSON.parse(text ?? "{}"));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
 
 /** The outcome of checking a payload. */
 export type Checked<T> = { ok: true; data: T } | { ok: false; problem: string };

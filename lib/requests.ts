@@ -14,6 +14,7 @@ import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { RequestsDatastore } from "../datastores/requests.ts";
 import type { AccessRequest } from "./access_request.ts";
+import type { Device } from "./tailscale/mod.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -55,6 +56,7 @@ export const RequestRecordSchema = z.object({
   prompt_ts: z.string().optional(),
   notified: z.boolean().optional(),
   notify_failures: z.array(z.string()).optional(),
+  device_snapshot: z.string().optional(),
   history: z.array(TransitionSchema).default([]),
 });
 /** A request record. */
@@ -73,10 +75,18 @@ export class RecordError extends Error {
   }
 }
 
-/** The new record for a submitted request. */
-export function newRecord(request: AccessRequest, now: Date): RequestRecord {
+/**
+ * The new record for a submitted request; `device` is the device as the
+ * submission saw it, kept to describe it until the decision re-reads it.
+ */
+export function newRecord(
+  request: AccessRequest,
+  now: Date,
+  device?: Device,
+): RequestRecord {
   return {
     ...request,
+    ...(device ? { device_snapshot: JSON.stringify(device) } : {}),
     state: "pending",
     created_at: now.toISOString(),
     history: [{

@@ -104,6 +104,32 @@ Deno.test("at most 100 options in total, own devices kept", () => {
   ]);
 });
 
+Deno.test("the others shown are the best matches by name, as a full sort would give", () => {
+  // Shuffled names, some exact, prefix and substring matches on "web".
+  const names = Array.from({ length: 3_000 }, (_, i) => {
+    const n = (i * 7_919) % 3_000;
+    return n % 3 === 0 ? `web-${n}` : n % 3 === 1 ? `app-web-${n}` : `db-${n}`;
+  });
+  const fleet = [...names, "web"].map((hostname) => device({ hostname }));
+  for (const query of ["", "web", "web-1", "app"]) {
+    const s = deviceSuggestions(fleet, query, "nobody@example.com");
+    const shown = "option_groups" in s
+      ? s.option_groups.flatMap((g) => g.options.map((o) => o.value))
+      : [];
+    const rank = (h: string) =>
+      !query ? 0 : h === query ? 0 : h.startsWith(query) ? 1 : 2;
+    const expected = fleet
+      .filter((d) => !query || d.hostname.includes(query))
+      .sort((a, b) =>
+        rank(a.hostname) - rank(b.hostname) ||
+        (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0)
+      )
+      .slice(0, MAX_OPTIONS)
+      .map((d) => d.nodeId);
+    assertEquals(shown, expected, `query "${query}"`);
+  }
+});
+
 Deno.test("option text stays within Slack's 75 characters", () => {
   const long = device({ hostname: "x".repeat(90), tags: ["tag:a", "tag:b"] });
   const text = deviceOptionText(long);

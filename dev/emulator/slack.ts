@@ -213,6 +213,15 @@ function invalidArguments(messages: string[]): SlackApiError {
   });
 }
 
+/** Slack's bulk datastore methods take at most 25 items or ids per call. */
+function bulkLimit(list: unknown[], name: string): void {
+  if (list.length > 25) {
+    throw invalidArguments([
+      `[ERROR] ${name} must contain at most 25 entries (got ${list.length})`,
+    ]);
+  }
+}
+
 function datastoreError(code: string, message: string, pointer: string) {
   // Slack's datastore methods explain failures in an `errors` array.
   return new SlackApiError("datastore_error", {
@@ -1292,6 +1301,7 @@ export class SlackFake {
     if (!Array.isArray(args.items)) {
       throw invalidArguments(["[ERROR] items must be an array"]);
     }
+    bulkLimit(args.items, "items");
     const ids = args.items.map((item, i) =>
       this.#keyOf(item, ds.key, `/items/${i}`)
     );
@@ -1317,6 +1327,7 @@ export class SlackFake {
     if (!Array.isArray(args.ids)) {
       throw invalidArguments(["[ERROR] ids must be an array"]);
     }
+    bulkLimit(args.ids, "ids");
     const items = args.ids
       .map((id) => ds.items.get(String(id)))
       .filter((item) => item !== undefined);
@@ -1336,6 +1347,7 @@ export class SlackFake {
     if (!Array.isArray(args.ids)) {
       throw invalidArguments(["[ERROR] ids must be an array"]);
     }
+    bulkLimit(args.ids, "ids");
     for (const id of args.ids) ds.items.delete(String(id));
     return { ok: true, datastore: ds.name, ids: [] };
   }

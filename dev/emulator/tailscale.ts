@@ -341,23 +341,23 @@ export class TailscaleFake {
         ? { status: e.status, body: { message: e.message } }
         : { status: 500, body: { message: `fake bug: ${String(e)}` } };
     }
+    // Serialized once: a 20,000-device list is 15 MB of JSON.
+    const answer = reply.body === undefined || typeof reply.body === "string"
+      ? reply.body
+      : JSON.stringify(reply.body);
     this.calls.push({
       method: req.method,
       path,
       search: url.search,
       status: reply.status,
       body: isToken ? tokenRequestForRecord(req, text) : parseForRecord(text),
-      responseBytes: typeof reply.body === "string"
-        ? reply.body.length
-        : reply.body === undefined
-        ? 0
-        : JSON.stringify(reply.body).length,
+      responseBytes: answer?.length ?? 0,
     });
     await this.onCall?.(this.calls[this.calls.length - 1]);
     if (this.#latencyMs > 0) {
       await new Promise((r) => setTimeout(r, this.#latencyMs));
     }
-    return toResponse(reply);
+    return toResponse(reply, answer);
   }
 
   #takeFailure(path: string): Reply | undefined {
@@ -820,7 +820,7 @@ function parseForRecord(text: string): unknown {
   }
 }
 
-function toResponse(reply: Reply): Response {
+function toResponse(reply: Reply, text: string | undefined): Response {
   const headers = new Headers(reply.headers);
   // 204/205/304 must not carry a body; the Response constructor enforces it.
   if ([204, 205, 304].includes(reply.status)) {
@@ -833,10 +833,7 @@ function toResponse(reply: Reply): Response {
       isText ? "text/plain; charset=utf-8" : "application/json",
     );
   }
-  return new Response(
-    isText ? reply.body as string : JSON.stringify(reply.body),
-    { status: reply.status, headers },
-  );
+  return new Response(text, { status: reply.status, headers });
 }
 
 function randomHex(bytes: number): string {

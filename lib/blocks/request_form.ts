@@ -41,8 +41,13 @@ export type RequestFormInput = {
   profile?: Profile;
   approver: ApproverField;
   requesterId: string;
+  /** Kept in the view so each picker keystroke need not look it up. */
+  requesterEmail?: string;
   now: Date;
 };
+
+/** What the form keeps in its private_metadata. */
+export type FormMetadata = { requester_email?: string };
 
 /** block_ids that depend on the profile, so Slack resets them when it changes. */
 export function profileBlockId(field: string, profile: Profile): string {
@@ -88,6 +93,13 @@ export function requestFormView(input: RequestFormInput): ModalView {
     // The workflow waits on this form; closing it must end the step.
     notify_on_close: true,
     blocks,
+    ...(input.requesterEmail
+      ? {
+        private_metadata: JSON.stringify(
+          { requester_email: input.requesterEmail } satisfies FormMetadata,
+        ),
+      }
+      : {}),
   };
 }
 
