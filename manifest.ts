@@ -6,8 +6,12 @@ import { DeviceIndexDatastore } from "./datastores/device_index.ts";
 import { TailscaleTokensDatastore } from "./datastores/tailscale_tokens.ts";
 import { RequestAccessFunction } from "./functions/request_access.ts";
 import { ReviewAccessFunction } from "./functions/review_access.ts";
+import { MyAccessFunction } from "./functions/my_access.ts";
+import { LifecycleEventFunction } from "./functions/lifecycle_event.ts";
 import { AccessRequestType } from "./lib/access_request.ts";
 import { RequestAccessWorkflow } from "./workflows/request_access.ts";
+import { MyAccessWorkflow } from "./workflows/my_access.ts";
+import { GrantLifecycleWorkflow } from "./workflows/grant_lifecycle.ts";
 
 export default Manifest({
   name: "Tailscale Access",
@@ -16,8 +20,13 @@ export default Manifest({
       config.profiles.length === 1 ? "" : "s"
     })`,
   icon: "assets/icon.png",
-  workflows: [RequestAccessWorkflow],
-  functions: [RequestAccessFunction, ReviewAccessFunction],
+  workflows: [RequestAccessWorkflow, MyAccessWorkflow, GrantLifecycleWorkflow],
+  functions: [
+    RequestAccessFunction,
+    ReviewAccessFunction,
+    MyAccessFunction,
+    LifecycleEventFunction,
+  ],
   types: [AccessRequestType, TransitionType],
   datastores: [
     TailscaleTokensDatastore,
@@ -33,5 +42,11 @@ export default Manifest({
     "users:read.email",
     "datastore:read",
     "datastore:write",
+    // Scheduled triggers for reminders, expiry notices and request timeouts,
+    // and finding the "My Tailscale access" link for the Extend button.
+    "triggers:write",
+    "triggers:read",
+    // Approvers named by user group (approverGroups).
+    "usergroups:read",
   ],
 });

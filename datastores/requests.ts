@@ -29,7 +29,7 @@ export const RequestsDatastore = DefineDatastore({
     device_id: { type: Schema.types.string },
     duration_seconds: { type: Schema.types.integer },
     reason: { type: Schema.types.string },
-    /** pending → approved → granted | failed; pending → denied. */
+    /** pending → approved → granted → revoked | expired; pending → denied | cancelled | expired; failed. */
     state: { type: Schema.types.string },
     created_at: { type: Schema.types.string },
     /** Who decided, when, and the claim that won the decision. */
@@ -44,6 +44,23 @@ export const RequestsDatastore = DefineDatastore({
     prompt_ts: { type: Schema.types.string },
     notified: { type: Schema.types.boolean },
     notify_failures: {
+      type: Schema.types.array,
+      items: { type: Schema.types.string },
+    },
+    /** For an extension: the grant it extends. */
+    extends: { type: Schema.types.string },
+    /** The approver's note on an approval, or their reason for a denial. */
+    decision_note: { type: Schema.types.string },
+    /** When the access was first granted (extensions keep it). */
+    granted_at: { type: Schema.types.string },
+    /** Who ended the access or request early (revoke, cancel), when, why. */
+    ended_by: { type: Schema.types.string },
+    ended_at: { type: Schema.types.string },
+    end_reason: { type: Schema.types.string },
+    /** Function execution of the review step waiting on this request. */
+    review_execution: { type: Schema.types.string },
+    /** Scheduled triggers for this record, as "event:trigger_id". */
+    schedule: {
       type: Schema.types.array,
       items: { type: Schema.types.string },
     },

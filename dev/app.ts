@@ -26,6 +26,8 @@ export const APP_DIR = new URL("..", import.meta.url).pathname.replace(
 export type AppOptions = {
   /** Profiles to use instead of the repo's config.ts. */
   profiles?: ConfigInput["profiles"];
+  /** Admins to use with `profiles` (config.ts's `admins`). */
+  admins?: string[];
   /** Environment overrides; an empty string removes a variable. */
   env?: Record<string, string>;
   tailscale?: TailscaleFakeOptions;
@@ -41,8 +43,11 @@ export type TestApp = {
   dispatch: Dispatcher;
   /** Kills the app's running event processes, as a crash would. */
   killRunningEvents(): void;
-  /** Replaces config.ts's profiles for every later event. */
-  setProfiles(profiles: ConfigInput["profiles"]): Promise<void>;
+  /** Replaces config.ts's profiles (and admins) for every later event. */
+  setProfiles(
+    profiles: ConfigInput["profiles"],
+    admins?: string[],
+  ): Promise<void>;
   /** Sets (or, with "", removes) an environment variable for later events. */
   setEnv(name: string, value: string): void;
   /** The app's environment, as its functions see it. */
@@ -62,12 +67,18 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   for (const [name, def] of Object.entries(exported.datastores ?? {})) {
     datastores[name] = (def as { primary_key: string }).primary_key;
   }
-  const tailscale = await TailscaleFake.start(opts.tailscale);
-  const slack = await SlackFake.start({ datastores, ...opts.slack });
+  // One clock for Slack, Tailscale and the app's processes, so a test can
+  // move time forward (grants expire, scheduled triggers come due).
+  let offsetMs = 0;
+  const clock = () => Date.now() + offsetMs;
+  const tailscale = await TailscaleFake.start({ clock, ...opts.tailscale });
+  const slack = await SlackFake.start({ datastores, clock, ...opts.slack });
+  // The app's link triggers, as `slack trigger create` would make them.
+  for (const def of await appTriggers()) slack.addTrigger(def);
   const tmp = await Deno.makeTempDir({ prefix: "tsaccess-test-" });
   // Always redirect config.ts, so a test can change it between events.
   const importMap = await writeImportMap(tmp);
-  await writeConfig(tmp, opts.profiles);
+  await writeConfig(tmp, opts.profiles, opts.admins);
   const output: string[] = [];
   const env: Record<string, string> = {
     TAILSCALE_CLIENT_ID: opts.tailscale?.clientId ?? "fake-client-id",
@@ -83,12 +94,16 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     appDir: APP_DIR,
     importMap,
     onOutput: (text) => output.push(text),
+    clockOffsetMs: () => offsetMs,
   });
   const platform = new SlackPlatform({
     slack,
     env,
     workflows: exported.workflows,
     dispatch,
+    advanceClock: (ms) => {
+      offsetMs += ms;
+    },
   });
   return {
     slack,
@@ -97,7 +112,7 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     dispatch,
     env: { ...env, SLACK_API_URL: slack.apiUrl },
     killRunningEvents: () => dispatch.killRunning(),
-    setProfiles: (profiles) => writeConfig(tmp, profiles),
+    setProfiles: (profiles, admins) => writeConfig(tmp, profiles, admins),
     setEnv(name, value) {
       if (value === "") delete env[name];
       else env[name] = value;
@@ -133,11 +148,28 @@ async function writeImportMap(dir: string): Promise<string> {
 async function writeConfig(
   dir: string,
   profiles: ConfigInput["profiles"] | undefined,
+  admins: string[] | undefined,
 ): Promise<void> {
   const source = profiles
     ? `import { parseConfig } from "file://${APP_DIR}/lib/config_schema.ts";\n` +
-      `export const rawConfig = ${JSON.stringify({ profiles })};\n` +
+      `export const rawConfig = ${
+        JSON.stringify({ profiles, ...(admins ? { admins } : {}) })
+      };\n` +
       `export const config = parseConfig(rawConfig);\n`
     : `export * from "file://${APP_DIR}/config.ts?original";\n`;
   await Deno.writeTextFile(`${dir}/config.ts`, source);
+}
+
+/** The trigger definitions in triggers/ (each file's default export). */
+async function appTriggers(): Promise<Record<string, unknown>[]> {
+  const defs: Record<string, unknown>[] = [];
+  const files = [...Deno.readDirSync(`${APP_DIR}/triggers`)]
+    .filter((f) => f.isFile && f.name.endsWith(".ts"))
+    .map((f) => f.name)
+    .sort();
+  for (const name of files) {
+    const mod = await import(`file://${APP_DIR}/triggers/${name}`);
+    defs.push(mod.default);
+  }
+  return defs;
 }

@@ -327,15 +327,26 @@ export async function play(
       title: `${who(approverId)} receives a direct message`,
       lines: renderBlocks(prompt.blocks ?? [], nameOf, style),
     });
-    const button = opts.decision === "approve" ? "Approve" : "Deny";
     decidedAt = Date.now();
-    await platform.click(approverId, prompt, button);
-    sections.push({
-      title: `${who(approverId)} clicks ${
-        button === "Approve" ? style.green(button) : style.red(button)
-      }`,
-      lines: [],
-    });
+    if (opts.decision === "approve") {
+      await platform.click(approverId, prompt, "Approve");
+      sections.push({
+        title: `${who(approverId)} clicks ${style.green("Approve")}`,
+        lines: [],
+      });
+    } else {
+      // Deny asks for a reason in a small modal.
+      await platform.click(approverId, prompt, "Deny…");
+      const reason = "Not during the change freeze";
+      platform.type(approverId, "Why are you denying it?", reason);
+      await platform.submit(approverId);
+      sections.push({
+        title: `${who(approverId)} clicks ${
+          style.red("Deny…")
+        } and gives the reason “${reason}”`,
+        lines: [],
+      });
+    }
   } else if (approverId === requester.id) {
     sections.push({
       title: `No approval needed: ${profile.description} lets ${

@@ -47,6 +47,8 @@ export type PlatformOptions = {
   dispatch: Dispatcher;
   /** The manifest's `workflows`. */
   workflows: Record<string, WorkflowDef>;
+  /** Moves the emulated wall clock (Slack, Tailscale and the app) forward. */
+  advanceClock?: (ms: number) => void;
 };
 
 const TEAM_ID = "T0EXAMPLE1";
@@ -65,6 +67,10 @@ export class SlackPlatform {
   /** view_id → block_id → action_id → entered state. */
   readonly #entered = new Map<string, Map<string, Map<string, Json>>>();
   readonly #closedViews = new Set<string>();
+  /** Values typed into messages' input blocks, by person:channel:ts. */
+  readonly #messageState = new Map<string, Record<string, Json>>();
+  /** Scheduled triggers that have run (Slack runs a "once" trigger once). */
+  readonly #fired = new Set<string>();
 
   constructor(opts: PlatformOptions) {
     this.#opts = opts;
@@ -78,19 +84,118 @@ export class SlackPlatform {
   async startWorkflow(
     workflowId: string,
     userId: string,
+    inputs: Record<string, unknown> = {},
+  ): Promise<WorkflowRun> {
+    return await this.#run(workflowId, {
+      interactivity: this.#interactivity(userId),
+      user: userId,
+      ...inputs,
+    });
+  }
+
+  async #run(
+    workflowId: string,
+    inputs: Record<string, unknown>,
   ): Promise<WorkflowRun> {
     const run: WorkflowRun = {
       workflowId,
-      inputs: {
-        interactivity: this.#interactivity(userId),
-        user: userId,
-      },
+      inputs,
       executions: [],
       status: "running",
     };
     this.runs.push(run);
     await this.#startStep(run, 0);
     return run;
+  }
+
+  /**
+   * Runs a trigger's workflow as Slack would: `{{data.user_id}}` and
+   * `{{data.interactivity}}` filled in for `userId` (link triggers),
+   * customizable inputs from `custom`, literal values as given.
+   */
+  async runTrigger(
+    trigger: Record<string, Json>,
+    userId?: string,
+    custom: Record<string, string> = {},
+  ): Promise<WorkflowRun> {
+    const inputs: Record<string, unknown> = {};
+    for (const [name, input] of Object.entries(trigger.inputs ?? {})) {
+      const spec = input as { value?: unknown; customizable?: boolean };
+      if (spec.customizable) {
+        if (name in custom) inputs[name] = custom[name];
+      } else if (spec.value === "{{data.user_id}}") {
+        inputs[name] = userId;
+      } else if (spec.value === "{{data.interactivity}}") {
+        inputs[name] = userId ? this.#interactivity(userId) : undefined;
+      } else {
+        inputs[name] = spec.value;
+      }
+    }
+    return await this.#run(trigger.workflow.callback_id, inputs);
+  }
+
+  /**
+   * Moves the clock forward by `ms` and runs, in time order, every
+   * scheduled trigger that has come due; returns the runs started.
+   */
+  async advanceClock(ms: number): Promise<WorkflowRun[]> {
+    if (!this.#opts.advanceClock) {
+      throw new Error("this platform has no clock to move");
+    }
+    this.#opts.advanceClock(ms);
+    const runs: WorkflowRun[] = [];
+    for (;;) {
+      const now = this.#opts.slack.now();
+      const due = [...this.#opts.slack.triggers.values()]
+        .filter((t) =>
+          t.type === "scheduled" && !this.#fired.has(String(t.id)) &&
+          Date.parse(String((t.schedule as Json).start_time)) <= now
+        )
+        .sort((a, b) =>
+          Date.parse(String((a.schedule as Json).start_time)) -
+          Date.parse(String((b.schedule as Json).start_time))
+        );
+      if (!due.length) return runs;
+      this.#fired.add(String(due[0].id));
+      runs.push(await this.runTrigger(due[0] as Record<string, Json>));
+    }
+  }
+
+  /** Clicks a workflow button in a message: runs its link trigger. */
+  async clickWorkflowButton(
+    userId: string,
+    message: { blocks?: unknown[] },
+    buttonText: string,
+  ): Promise<WorkflowRun> {
+    const button = findElement(
+      message.blocks ?? [],
+      "workflow_button",
+      buttonText,
+    );
+    const url = button.workflow?.trigger?.url;
+    const trigger = [...this.#opts.slack.triggers.values()].find((t) =>
+      t.shortcut_url === url
+    );
+    if (!trigger) throw new Error(`no link trigger has the URL ${url}`);
+    const custom: Record<string, string> = {};
+    for (
+      const p of button.workflow.trigger.customizable_input_parameters ?? []
+    ) custom[p.name] = p.value;
+    return await this.runTrigger(
+      trigger as Record<string, Json>,
+      userId,
+      custom,
+    );
+  }
+
+  /** Clicks the button labelled `buttonText` in the person's open view. */
+  async press(userId: string, buttonText: string) {
+    const { id, view } = this.openView(userId);
+    const { block, element } = findButtonIn(view.blocks ?? [], buttonText);
+    return await this.#viewAction(userId, id, block, element, {
+      value: element.value,
+      text: element.text,
+    });
   }
 
   // ---- acting as a person -------------------------------------------------
@@ -240,6 +345,22 @@ export class SlackPlatform {
     });
   }
 
+  /** Types into the input labelled `label` in a message (kept per person). */
+  typeInMessage(
+    userId: string,
+    message: { channel: string; ts: string; blocks?: unknown[] },
+    label: string,
+    text: string,
+  ) {
+    const { block, element } = findInput({ blocks: message.blocks }, label);
+    const key = `${userId}:${message.channel}:${message.ts}`;
+    const values = this.#messageState.get(key) ?? {};
+    values[block.block_id] = {
+      [element.action_id]: { type: element.type, value: text },
+    };
+    this.#messageState.set(key, values);
+  }
+
   /** Clicks the button labelled `buttonText` in a message. */
   async click(
     userId: string,
@@ -247,6 +368,9 @@ export class SlackPlatform {
     buttonText: string,
   ) {
     const found = findButton(message.blocks ?? [], buttonText);
+    const values = this.#messageState.get(
+      `${userId}:${message.channel}:${message.ts}`,
+    ) ?? {};
     const execution = this.#messageOwner.get(
       `${message.channel}:${message.ts}`,
     );
@@ -262,6 +386,7 @@ export class SlackPlatform {
       },
       channel: { id: message.channel },
       message: { ts: message.ts, blocks: message.blocks },
+      state: { values },
       actions: [{
         type: "button",
         block_id: found.block.block_id,
@@ -513,14 +638,34 @@ function findOption(element: Json, text: string): Json {
 }
 
 function findButton(blocks: Json[], text: string) {
+  const { block, element } = findButtonIn(blocks, text);
+  return { block, button: element };
+}
+
+/** The first button labelled `text` in actions blocks or section accessories. */
+function findButtonIn(blocks: Json[], text: string) {
   for (const block of blocks) {
     for (
       const el of block.elements ?? (block.accessory ? [block.accessory] : [])
     ) {
       if (el.type === "button" && el.text?.text === text) {
-        return { block, button: el };
+        return { block, element: el };
       }
     }
   }
-  throw new Error(`no button "${text}" in the message`);
+  const all = blocks.flatMap((b) =>
+    b.elements ?? (b.accessory ? [b.accessory] : [])
+  ).filter((e: Json) => e.type === "button").map((e: Json) => e.text?.text);
+  throw new Error(`no button "${text}" (buttons: ${all.join(" | ")})`);
+}
+
+function findElement(blocks: Json[], type: string, text: string): Json {
+  for (const block of blocks) {
+    for (
+      const el of block.elements ?? (block.accessory ? [block.accessory] : [])
+    ) {
+      if (el.type === type && el.text?.text === text) return el;
+    }
+  }
+  throw new Error(`no ${type} "${text}" in the message`);
 }

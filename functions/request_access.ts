@@ -6,6 +6,7 @@ import {
 } from "../lib/access_request.ts";
 import {
   approverField,
+  approverGroupMembers,
   approverProblem,
   lookupPerson,
 } from "../lib/approvers.ts";
@@ -282,10 +283,15 @@ export default SlackFunction(
           fail(FIELD.approver, "Choose who should approve.");
         } else {
           approverId = v.approver;
+          const [person, members] = await Promise.all([
+            lookupPerson(client, approverId),
+            approverGroupMembers(client, profile),
+          ]);
           const problem = approverProblem(
             profile,
             requesterId,
-            await lookupPerson(client, approverId),
+            person,
+            members,
           );
           if (problem) fail(FIELD.approver, problem);
         }

@@ -36,6 +36,8 @@ export const AccessRequestType = DefineType({
     duration_seconds: { type: Schema.types.integer },
     approver: { type: Schema.slack.types.user_id },
     reason: { type: Schema.types.string },
+    /** For an extension: the ID of the grant it extends. */
+    extends: { type: Schema.types.string },
   },
 });
 
@@ -48,6 +50,7 @@ export const AccessRequestSchema = z.object({
   duration_seconds: z.number().int().positive(),
   approver: z.string().regex(/^[UW][A-Z0-9]+$/),
   reason: z.string().trim().min(1),
+  extends: z.string().min(1).optional(),
 });
 
 /** A request for access, as submitted. */

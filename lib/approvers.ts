@@ -88,12 +88,14 @@ export async function approverField(
   requesterId: string,
 ): Promise<ApproverField> {
   const emails = profile.approverEmails ?? [];
-  if (emails.length === 0) {
+  const groups = profile.approverGroups ?? [];
+  if (emails.length === 0 && groups.length === 0) {
     return profile.canSelfApprove
       ? { kind: "self" }
       : { kind: "picker", restricted: false };
   }
-  if (emails.length > MAX_RADIO_APPROVERS) {
+  const members = [...await approverGroupMembers(client, profile)];
+  if (emails.length + members.length > MAX_RADIO_APPROVERS) {
     return { kind: "picker", restricted: true };
   }
   const found = await Promise.all(emails.map(async (email) => {
@@ -104,7 +106,13 @@ export async function approverField(
       return null;
     }
   }));
-  const people = found.filter((p): p is SlackPerson => p !== null);
+  const fromGroups = await Promise.all(
+    members.map((id) => lookupPerson(client, id)),
+  );
+  const people: SlackPerson[] = [];
+  for (const p of [...found, ...fromGroups]) {
+    if (p && !people.some((q) => q.id === p.id)) people.push(p);
+  }
   const notFound = emails.filter((_, i) => found[i] === null);
   const approvers = people.filter((p) =>
     profile.canSelfApprove || p.id !== requesterId
@@ -124,9 +132,9 @@ export async function approverField(
     kind: "nobody",
     reason:
       `None of the approvers configured for ${profile.description} could be found in Slack (${
-        emails.join(", ")
+        [...emails, ...groups.map((g) => `group ${g}`)].join(", ")
       }). ` +
-      "Ask a tailnet admin to fix `approverEmails` in config.ts.",
+      "Ask a tailnet admin to fix `approverEmails` or `approverGroups` in config.ts.",
   };
 }
 
@@ -138,18 +146,52 @@ export function approverProblem(
   profile: Profile,
   requesterId: string,
   approver: SlackPerson | null,
+  groupMembers: ReadonlySet<string> = new Set(),
 ): string | null {
   if (!approver) return "That approver could not be found in Slack.";
   if (approver.id === requesterId && !profile.canSelfApprove) {
     return `You cannot approve your own access to ${profile.description}. Choose someone else.`;
   }
-  const allowed = profile.approverEmails;
-  if (allowed?.length) {
-    if (!approver.email || !allowed.includes(approver.email)) {
-      return `${approver.name} cannot approve access to ${profile.description}. Choose one of its approvers.`;
+  const emails = profile.approverEmails ?? [];
+  const groups = profile.approverGroups ?? [];
+  if (emails.length || groups.length) {
+    const byEmail = !!approver.email && emails.includes(approver.email);
+    if (!byEmail && !groupMembers.has(approver.id)) {
+      return `${approver.name} cannot approve access to ${profile.description}${
+        groups.length ? " (not a listed approver or in an approver group)" : ""
+      }. Choose one of its approvers.`;
     }
   }
   return null;
+}
+
+/**
+ * Current members of the profile's approver groups (`approverGroups`), read
+ * from Slack now: membership counts when someone decides, not when the
+ * request was made. A group Slack cannot list contributes nobody.
+ */
+export async function approverGroupMembers(
+  client: SlackClient,
+  profile: Profile,
+): Promise<Set<string>> {
+  const members = new Set<string>();
+  for (const usergroup of profile.approverGroups ?? []) {
+    try {
+      const res = await client.usergroups.users.list({ usergroup });
+      if (!res.ok) {
+        console.error(`usergroups.users.list ${usergroup}: ${res.error}`);
+        continue;
+      }
+      for (const id of (res.users ?? []) as string[]) members.add(id);
+    } catch (e) {
+      console.error(
+        `usergroups.users.list ${usergroup}: ${
+          e instanceof Error ? e.message : e
+        }`,
+      );
+    }
+  }
+  return members;
 }
 
 /** "3:04 PM" in the person's own time zone, for choosing an approver. */

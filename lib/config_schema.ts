@@ -11,6 +11,10 @@ import { z } from "zod";
 export const DEFAULT_MAX_SECONDS = 86_400;
 /** Seven days: the longest grant a profile may offer. */
 export const MAX_SECONDS_LIMIT = 7 * 86_400;
+/** Thirty days: the longest a grant may run in all, with its extensions. */
+export const MAX_EXTENDED_SECONDS_LIMIT = 30 * 86_400;
+/** How long a request waits for a decision unless a profile says otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 86_400;
 
 /**
  * Tailscale's documented rules for custom posture attribute keys: the
@@ -31,6 +35,12 @@ const AttributeKey = z.string()
 const ChannelId = z.string().regex(/^[CG][A-Z0-9]{6,}$/, {
   message:
     'must be a Slack channel ID such as "C06TH49GKHC" (channel details → About), not a channel name',
+});
+
+/** Slack user group IDs (S…), as shown in the group's details. */
+const UsergroupId = z.string().regex(/^S[A-Z0-9]{6,}$/, {
+  message:
+    'must be a Slack user group ID such as "S0614TZR7" (group details → copy group ID), not its @handle',
 });
 
 // Trimmed and lower-cased first: Slack and Tailscale compare emails that way.
@@ -69,13 +79,52 @@ export const ProfileSchema = z.object({
    * registered with the requester's Slack email.
    */
   allowAnyDevice: z.boolean().default(false),
-}).strict();
+  /**
+   * Longest a grant may run in all, from its start through every extension,
+   * in seconds. Defaults to `maxSeconds` (no extension beyond it).
+   */
+  maxExtendedSeconds: z.number({ message: "must be a number of seconds" })
+    .int({ message: "must be a whole number of seconds" })
+    .positive({ message: "must be positive" })
+    .max(MAX_EXTENDED_SECONDS_LIMIT, {
+      message: `must be at most ${MAX_EXTENDED_SECONDS_LIMIT} (30 days)`,
+    })
+    .optional(),
+  /** How long a request waits for a decision before it expires, in seconds. */
+  requestTimeoutSeconds: z.number({ message: "must be a number of seconds" })
+    .int({ message: "must be a whole number of seconds" })
+    .min(300, { message: "must be at least 300 (5 minutes)" })
+    .max(MAX_SECONDS_LIMIT, {
+      message: `must be at most ${MAX_SECONDS_LIMIT} (7 days)`,
+    })
+    .default(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+  /** Slack user groups whose members may approve (checked at click time). */
+  approverGroups: z.array(UsergroupId).optional(),
+}).strict().superRefine((p, ctx) => {
+  if (
+    p.maxExtendedSeconds !== undefined && p.maxExtendedSeconds < p.maxSeconds
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["maxExtendedSeconds"],
+      message: `must be at least maxSeconds (${p.maxSeconds})`,
+    });
+  }
+}).transform((p) => ({
+  ...p,
+  maxExtendedSeconds: p.maxExtendedSeconds ?? p.maxSeconds,
+}));
 
 /** The whole configuration: at least one profile, attributes unique. */
 export const ConfigSchema = z.object({
   profiles: z.array(ProfileSchema).min(1, {
     message: "must list at least one profile",
   }),
+  /**
+   * Tailnet admins: they see every grant and pending request in "My
+   * Tailscale access" and may revoke any grant (with a reason).
+   */
+  admins: z.array(Email).default([]),
 }).strict().superRefine((config, ctx) => {
   const seen = new Map<string, number>();
   config.profiles.forEach((profile, index) => {

@@ -9,6 +9,7 @@
 import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import type { AccessRequest } from "./access_request.ts";
 import {
+  approverGroupMembers,
   approverProblem,
   lookupPerson,
   type SlackPerson,
@@ -23,7 +24,14 @@ import {
 } from "./blocks/approval_messages.ts";
 import { type Config, findProfile, type Profile } from "./config_schema.ts";
 import { grantComment } from "./grant.ts";
+import { formatDuration } from "./durations.ts";
 import { invalidateDeviceIndex } from "./device_index.ts";
+import {
+  cancelEvents,
+  grantEvents,
+  pendingEvents,
+  scheduleEvents,
+} from "./schedule.ts";
 import { errorText as textOf } from "./error_text.ts";
 import { announceOutcome, type MessageRef, post, update } from "./notify.ts";
 import {
@@ -53,6 +61,8 @@ export type DecisionContext = {
   config: Config;
   store: RequestStore;
   settleMs?: number;
+  /** The review step's function execution, when this event is part of it. */
+  executionId?: string;
 };
 
 /** A function handler's result. */
@@ -61,13 +71,35 @@ export type StepResult =
   | { outputs: { outcome: string; expires_at?: number } }
   | { error: string };
 
+/** How long a new grant or an extension would run, if approved now. */
+async function plannedExpiry(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  now: Date,
+): Promise<Date> {
+  let from = now.getTime();
+  if (record.extends) {
+    const original = await ctx.store.get(record.extends);
+    const end = Date.parse(original?.expires_at ?? "");
+    if (end > from) from = end;
+  }
+  return new Date(from + record.duration_seconds * 1000);
+}
+
 /** Builds the context for one event. */
 export function decisionContext(
   client: SlackClient,
   env: Record<string, string>,
   config: Config,
+  executionId?: string,
 ): DecisionContext {
-  return { client, env, config, store: new RequestStore(client) };
+  return {
+    client,
+    env,
+    config,
+    store: new RequestStore(client),
+    ...(executionId ? { executionId } : {}),
+  };
 }
 
 type Resolved = {
@@ -133,6 +165,28 @@ async function resolve(
   }
 }
 
+/**
+ * The request as messages describe it, without asking Tailscale: the device
+ * as the submission saw it (or just its node ID).
+ */
+export async function describeRecord(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+): Promise<RequestSummary> {
+  const device: Device = snapshotOf(record) ?? {
+    nodeId: record.device_id,
+    hostname: record.device_id,
+    name: "",
+    user: "",
+    os: "",
+    addresses: [],
+    tags: [],
+  };
+  const requester = await lookupPerson(ctx.client, record.requester);
+  return summaryOf(record, { profile, device, requester });
+}
+
 function snapshotOf(record: RequestRecord): Device | null {
   if (!record.device_snapshot) return null;
   try {
@@ -145,7 +199,10 @@ function snapshotOf(record: RequestRecord): Device | null {
   }
 }
 
-function summaryOf(record: RequestRecord, r: Resolved): RequestSummary {
+function summaryOf(
+  record: RequestRecord,
+  r: Pick<Resolved, "profile" | "device" | "requester">,
+): RequestSummary {
   return {
     requesterId: record.requester,
     approverId: record.approver,
@@ -154,23 +211,40 @@ function summaryOf(record: RequestRecord, r: Resolved): RequestSummary {
     device: r.device,
     durationSeconds: record.duration_seconds,
     reason: record.reason,
+    ...(record.extends
+      ? {
+        extendsUntil: new Date(
+          record.expires_at ?? record.planned_expiry ??
+            Date.now() + record.duration_seconds * 1000,
+        ),
+      }
+      : {}),
   };
 }
 
 /** The outcome a terminal record stands for. */
-function outcomeOf(record: RequestRecord): Outcome {
-  if (record.state === "granted") {
+export function outcomeOf(record: RequestRecord): Outcome {
+  // A grant later revoked or expired was still granted when decided.
+  if (["granted", "revoked"].includes(record.state) || record.granted_at) {
     return {
       kind: "granted",
       expiresAt: new Date(record.expires_at ?? record.planned_expiry ?? 0),
       selfApproved: record.requester === record.approver,
+      ...(record.decision_note ? { note: record.decision_note } : {}),
     };
   }
-  if (record.state === "denied") return { kind: "denied" };
+  if (record.state === "denied") {
+    return {
+      kind: "denied",
+      ...(record.decision_note ? { reason: record.decision_note } : {}),
+    };
+  }
+  if (record.state === "expired") return { kind: "expired" };
+  if (record.state === "cancelled") return { kind: "cancelled" };
   return { kind: "failed", error: record.error ?? "unknown error" };
 }
 
-function resultOf(outcome: Outcome): StepResult {
+export function resultOf(outcome: Outcome): StepResult {
   switch (outcome.kind) {
     case "granted":
       return {
@@ -180,7 +254,9 @@ function resultOf(outcome: Outcome): StepResult {
         },
       };
     case "denied":
-      return { outputs: { outcome: "denied" } };
+    case "expired":
+    case "cancelled":
+      return { outputs: { outcome: outcome.kind } };
     case "failed":
       return { error: `The grant failed: ${outcome.error}` };
   }
@@ -198,8 +274,9 @@ export async function startReview(
   let record: RequestRecord | null;
   try {
     record = await ctx.store.get(request.id);
-    if (!record) {
-      record = newRecord(request, new Date());
+    if (!record) record = newRecord(request, new Date());
+    if (ctx.executionId && record.review_execution !== ctx.executionId) {
+      record = { ...record, review_execution: ctx.executionId };
       await ctx.store.put(record);
     }
   } catch (e) {
@@ -248,11 +325,18 @@ export async function startReview(
       `Your request could not be delivered to <@${record.approver}> (Slack said \`${prompt.error}\`). Nothing was granted; try again or choose another approver.`,
     );
   }
+  // Nudge the approver halfway; expire the request if nobody decides.
+  const schedule = await scheduleEvents(
+    ctx.client,
+    record.id,
+    pendingEvents(new Date(record.created_at), r.profile.requestTimeoutSeconds),
+  );
   try {
     await ctx.store.put({
       ...record,
       prompt_channel: prompt.ref.channel,
       prompt_ts: prompt.ref.ts,
+      schedule: [...(record.schedule ?? []), ...schedule],
     });
   } catch (e) {
     console.error(`request ${record.id}: ${textOf(e)}`);
@@ -300,15 +384,15 @@ async function decide(
   actor: string,
   approved: boolean,
   prompt?: MessageRef,
+  note?: string,
 ): Promise<Decided> {
   const now = new Date();
   const claim = await claimDecision(ctx.store, record, {
     state: approved ? "approved" : "denied",
     actor,
     now,
-    plannedExpiry: approved
-      ? new Date(now.getTime() + record.duration_seconds * 1000)
-      : undefined,
+    note,
+    plannedExpiry: approved ? await plannedExpiry(ctx, record, now) : undefined,
   }, ctx.settleMs ?? DEFAULT_SETTLE_MS);
   if (!claim.won) return { won: false, record: claim.record };
   const done = await carryOut(ctx, claim.record, r, prompt, false);
@@ -328,8 +412,22 @@ async function carryOut(
   resumed: boolean,
 ): Promise<RequestRecord> {
   let current = record;
+  if (current.schedule?.some((e) => /^(nudge|timeout):/.test(e))) {
+    // Decided: the pending request's nudge and timeout are moot.
+    current = {
+      ...current,
+      schedule: await cancelEvents(ctx.client, current.schedule, [
+        "nudge",
+        "timeout",
+      ]),
+    };
+  }
   if (current.state === "approved") {
-    current = await grant(ctx, current, r, resumed);
+    current = current.extends
+      ? await grantExtension(ctx, current, r, resumed)
+      : await grant(ctx, current, r, resumed);
+    await ctx.store.put(current);
+  } else if (current !== record) {
     await ctx.store.put(current);
   }
   if (current.notified) return current;
@@ -363,6 +461,58 @@ async function carryOut(
   return current;
 }
 
+/**
+ * Writes the attribute with the planned expiry; returns true when a resumed
+ * decision finds it already written (the earlier run wrote, then died).
+ */
+async function writeGrant(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  r: Resolved,
+  planned: Date,
+  resumed: boolean,
+): Promise<boolean> {
+  // Only a resumed decision can have written already: a fresh claim has
+  // not, so it saves Tailscale the read.
+  if (resumed) {
+    const existing = await r.tailscale.getAttributes(record.device_id);
+    const expiry = existing.expiries[record.attribute];
+    if (
+      existing.attributes[record.attribute] === true &&
+      expiry !== undefined &&
+      Math.abs(Date.parse(expiry) - planned.getTime()) < 1000
+    ) return true;
+  }
+  const approver = await lookupPerson(ctx.client, record.approver);
+  await r.tailscale.setPostureAttribute(record.device_id, record.attribute, {
+    value: true,
+    expiry: planned,
+    comment: grantComment({
+      requester: r.requester,
+      requesterId: record.requester,
+      approver,
+      approverId: record.approver,
+      reason: record.reason,
+    }),
+  });
+  return false;
+}
+
+function failedRecord(
+  record: RequestRecord,
+  error: string,
+  now: Date,
+): RequestRecord {
+  console.error(`request ${record.id}: grant failed: ${error}`);
+  return withEvent(
+    { ...record, state: "failed", error },
+    "failed",
+    "app",
+    now,
+    error,
+  );
+}
+
 async function grant(
   ctx: DecisionContext,
   record: RequestRecord,
@@ -374,53 +524,112 @@ async function grant(
   );
   const now = new Date();
   try {
-    // Only a resumed decision can have written already: a fresh claim has
-    // not, so it saves Tailscale the read.
-    let alreadyWritten = false;
-    if (resumed) {
-      const existing = await r.tailscale.getAttributes(record.device_id);
-      const expiry = existing.expiries[record.attribute];
-      alreadyWritten = existing.attributes[record.attribute] === true &&
-        expiry !== undefined &&
-        Math.abs(Date.parse(expiry) - planned.getTime()) < 1000;
-    }
-    if (!alreadyWritten) {
-      const approver = await lookupPerson(ctx.client, record.approver);
-      await r.tailscale.setPostureAttribute(
-        record.device_id,
-        record.attribute,
-        {
-          value: true,
-          expiry: planned,
-          comment: grantComment({
-            requester: r.requester,
-            requesterId: record.requester,
-            approver,
-            approverId: record.approver,
-            reason: record.reason,
-          }),
-        },
-      );
-    }
+    const already = await writeGrant(ctx, record, r, planned, resumed);
+    // Tell the requester before it ends, and when it has.
+    const schedule = await scheduleEvents(
+      ctx.client,
+      record.id,
+      grantEvents(planned),
+    );
     return withEvent(
-      { ...record, state: "granted", expires_at: planned.toISOString() },
+      {
+        ...record,
+        state: "granted",
+        expires_at: planned.toISOString(),
+        granted_at: record.granted_at ?? now.toISOString(),
+        schedule: [...(record.schedule ?? []), ...schedule],
+      },
       "granted",
       "app",
       now,
-      alreadyWritten
+      already
         ? `found already set until ${planned.toISOString()}`
         : `until ${planned.toISOString()}`,
     );
   } catch (e) {
-    const error = textOf(e);
-    console.error(`request ${record.id}: grant failed: ${error}`);
+    return failedRecord(record, textOf(e), now);
+  }
+}
+
+/**
+ * An approved extension: moves the expiry of the grant it extends (in
+ * Tailscale, then on that grant's record with its reminder and expiry),
+ * within the profile's `maxExtendedSeconds` from the original grant.
+ */
+async function grantExtension(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  r: Resolved,
+  resumed: boolean,
+): Promise<RequestRecord> {
+  const now = new Date();
+  const planned = new Date(
+    record.planned_expiry ?? Date.now() + record.duration_seconds * 1000,
+  );
+  try {
+    const original = await ctx.store.get(record.extends!);
+    if (
+      !original || original.state !== "granted" ||
+      Date.parse(original.expires_at ?? "") <= now.getTime()
+    ) {
+      return failedRecord(
+        record,
+        "The access it would extend has already ended, so there is nothing to extend. Request access anew.",
+        now,
+      );
+    }
+    const limit = Date.parse(original.granted_at ?? original.created_at) +
+      r.profile.maxExtendedSeconds * 1000;
+    if (planned.getTime() > limit + 1000) {
+      return failedRecord(
+        record,
+        `Extending by ${
+          formatDuration(record.duration_seconds)
+        } would run the access past ${r.profile.description}'s limit of ${
+          formatDuration(r.profile.maxExtendedSeconds)
+        } in all (it may run until ${new Date(limit).toISOString()}).`,
+        now,
+      );
+    }
+    const already = await writeGrant(ctx, record, r, planned, resumed);
+    const kept = await cancelEvents(ctx.client, original.schedule ?? [], [
+      "reminder",
+      "expiry",
+    ]);
+    const schedule = await scheduleEvents(
+      ctx.client,
+      original.id,
+      grantEvents(planned),
+    );
+    await ctx.store.put(withEvent(
+      {
+        ...original,
+        expires_at: planned.toISOString(),
+        schedule: [...kept, ...schedule],
+      },
+      "extended",
+      record.decided_by ?? "app",
+      now,
+      `by ${
+        formatDuration(record.duration_seconds)
+      } until ${planned.toISOString()} (request ${record.id})`,
+    ));
     return withEvent(
-      { ...record, state: "failed", error },
-      "failed",
+      {
+        ...record,
+        state: "granted",
+        expires_at: planned.toISOString(),
+        granted_at: now.toISOString(),
+      },
+      "granted",
       "app",
       now,
-      error,
+      `${
+        already ? "found already extended" : "extended"
+      } ${original.id} until ${planned.toISOString()}`,
     );
+  } catch (e) {
+    return failedRecord(record, textOf(e), now);
   }
 }
 
@@ -455,6 +664,8 @@ export async function handleClick(
     approved: boolean;
     prompt: MessageRef;
     reply: (text: string) => Promise<void>;
+    /** The approver's note (approval) or reason (denial). */
+    note?: string;
   },
 ): Promise<StepResult | null> {
   const { request, clicker } = click;
@@ -498,9 +709,17 @@ export async function handleClick(
   }
   // Pending: is the clicker still allowed to decide, under today's config?
   const profile = findProfile(ctx.config, record.attribute);
-  const person = await lookupPerson(ctx.client, clicker);
   if (profile) {
-    const problem = approverProblem(profile, record.requester, person);
+    const [person, members] = await Promise.all([
+      lookupPerson(ctx.client, clicker),
+      approverGroupMembers(ctx.client, profile),
+    ]);
+    const problem = approverProblem(
+      profile,
+      record.requester,
+      person,
+      members,
+    );
     if (problem) {
       await click.reply(
         `You can no longer decide this request: ${problem} Nothing was changed.`,
@@ -520,6 +739,7 @@ export async function handleClick(
       clicker,
       click.approved,
       click.prompt,
+      click.note,
     );
     if (!decided.won) {
       await click.reply(alreadyDecidedText(decided.record));
@@ -554,6 +774,16 @@ export function alreadyDecidedText(record: RequestRecord): string {
       return `This request was already approved${by}${when}; access is being granted.`;
     case "failed":
       return `This request already ended${by}${when}: ${record.error}`;
+    case "expired":
+      return record.granted_at
+        ? "This access has already ended."
+        : "This request expired: nobody decided in time.";
+    case "cancelled":
+      return "The requester cancelled this request.";
+    case "revoked":
+      return `This access was revoked${
+        record.ended_by ? ` by <@${record.ended_by}>` : ""
+      }.`;
     default:
       return `This request is ${record.state}.`;
   }

@@ -9,6 +9,15 @@ import { z } from "zod";
 
 const UserId = z.string().regex(/^[UW][A-Z0-9]+$/);
 
+/** `state.values`: block_id → action_id → the element's state. */
+const StateValues = z.record(
+  z.string(),
+  z.record(
+    z.string(),
+    z.object({ value: z.string().nullish() }).passthrough(),
+  ),
+);
+
 /** Every interactive payload: who, and for which function execution. */
 export const InteractionSchema = z.object({
   user: z.object({ id: UserId }),
@@ -21,7 +30,31 @@ export const MessageClickSchema = InteractionSchema.extend({
     channel_id: z.string().min(1),
     message_ts: z.string().min(1),
   }),
+  /** Values typed into the message's input blocks. */
+  state: z.object({ values: StateValues }).optional(),
+  /** Opens a modal in answer to the click. */
+  interactivity: z.object({ interactivity_pointer: z.string().min(1) })
+    .optional(),
+  trigger_id: z.string().optional(),
 });
+
+/** A submitted modal: who, its metadata and its values. */
+export const ViewSubmissionSchema = InteractionSchema.extend({
+  view: z.object({
+    id: z.string().min(1),
+    private_metadata: z.string().optional(),
+    state: z.object({ values: StateValues }),
+  }),
+});
+
+/** A typed text value from a message or view state, trimmed; "" if none. */
+export function typedText(
+  values: z.output<typeof StateValues> | undefined,
+  field: string,
+): string {
+  const value = values?.[field]?.[field]?.value;
+  return typeof value === "string" ? value.trim() : "";
+}
 
 /** A change in an open view. */
 export const ViewActionSchema = InteractionSchema.extend({

@@ -18,13 +18,23 @@ import type { Device } from "./tailscale/mod.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
+/**
+ * Where a request is in its life: pending → approved → granted → revoked |
+ * expired; pending → denied | cancelled | expired (nobody decided in time);
+ * failed wherever something could not be done.
+ */
+export const REQUEST_STATES = [
+  "pending",
+  "approved",
+  "granted",
+  "failed",
+  "denied",
+  "cancelled",
+  "expired",
+  "revoked",
+] as const;
 /** Where a request is in its life. */
-export type RequestState =
-  | "pending"
-  | "approved"
-  | "granted"
-  | "failed"
-  | "denied";
+export type RequestState = typeof REQUEST_STATES[number];
 
 const TransitionSchema = z.object({
   event: z.string(),
@@ -44,7 +54,7 @@ export const RequestRecordSchema = z.object({
   device_id: z.string(),
   duration_seconds: z.number().int().positive(),
   reason: z.string(),
-  state: z.enum(["pending", "approved", "granted", "failed", "denied"]),
+  state: z.enum(REQUEST_STATES),
   created_at: z.string(),
   decided_by: z.string().optional(),
   decided_at: z.string().optional(),
@@ -57,6 +67,20 @@ export const RequestRecordSchema = z.object({
   notified: z.boolean().optional(),
   notify_failures: z.array(z.string()).optional(),
   device_snapshot: z.string().optional(),
+  /** For an extension: the grant it extends. */
+  extends: z.string().optional(),
+  /** The approver's note on an approval, or their reason for a denial. */
+  decision_note: z.string().optional(),
+  /** When the access was first granted (extensions keep it). */
+  granted_at: z.string().optional(),
+  /** Who ended it (revoked, cancelled), when, and why. */
+  ended_by: z.string().optional(),
+  ended_at: z.string().optional(),
+  end_reason: z.string().optional(),
+  /** The review step waiting on this request, to complete it on timeout or cancel. */
+  review_execution: z.string().optional(),
+  /** Scheduled triggers for this record, as "event:trigger_id". */
+  schedule: z.array(z.string()).optional(),
   history: z.array(TransitionSchema).default([]),
 });
 /** A request record. */
@@ -146,6 +170,53 @@ export class RequestStore {
     return parsed.data;
   }
 
+  /**
+   * Records in any of `states`, optionally of one requester, following
+   * every page (a page may hold fewer items than its limit). Records that
+   * do not parse are skipped and logged.
+   */
+  async list(
+    states: readonly RequestState[],
+    requester?: string,
+  ): Promise<RequestRecord[]> {
+    const names: Record<string, string> = { "#state": "state" };
+    const values: Record<string, string> = {};
+    states.forEach((s, i) => values[`:s${i}`] = s);
+    let expression = `#state IN (${Object.keys(values).join(", ")})`;
+    if (requester) {
+      names["#requester"] = "requester";
+      values[":requester"] = requester;
+      expression = `#requester = :requester AND ${expression}`;
+    }
+    const out: RequestRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      let res;
+      try {
+        res = await this.#client.apps.datastore.query({
+          datastore: RequestsDatastore.name,
+          expression,
+          expression_attributes: names,
+          expression_values: values,
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (e) {
+        throw new RecordError(`could not list requests: ${messageOf(e)}`);
+      }
+      if (!res.ok) {
+        throw new RecordError(`could not list requests: ${res.error}`);
+      }
+      for (const item of res.items ?? []) {
+        const parsed = RequestRecordSchema.safeParse(item);
+        if (parsed.success) out.push(parsed.data);
+        else console.warn(`request ${String(item.id)} is not a valid record`);
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return out;
+  }
+
   /** Writes the whole record. */
   async put(record: RequestRecord): Promise<void> {
     let res;
@@ -181,10 +252,13 @@ export async function claimDecision(
   store: RequestStore,
   record: RequestRecord,
   decision: {
-    state: "approved" | "denied";
+    /** Expired and cancelled end a pending request without a decider. */
+    state: "approved" | "denied" | "expired" | "cancelled";
     actor: string;
     now: Date;
     plannedExpiry?: Date;
+    /** The approver's note (approved) or reason (denied). */
+    note?: string;
   },
   settleMs = DEFAULT_SETTLE_MS,
 ): Promise<Claim> {
@@ -199,10 +273,15 @@ export async function claimDecision(
       ...(decision.plannedExpiry
         ? { planned_expiry: decision.plannedExpiry.toISOString() }
         : {}),
+      ...(decision.note ? { decision_note: decision.note } : {}),
+      ...(decision.state === "expired" || decision.state === "cancelled"
+        ? { ended_by: decision.actor, ended_at: decision.now.toISOString() }
+        : {}),
     },
     decision.state,
     decision.actor,
     decision.now,
+    decision.note,
   );
   await store.put(claimed);
   await new Promise((resolve) => setTimeout(resolve, settleMs));

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { RequestRecord } from "../lib/requests.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import type { FakeMessage } from "../dev/emulator/slack.ts";
@@ -154,19 +155,26 @@ export function attributeWrites(app: TestApp) {
 
 /** The request records in the emulator's `requests` datastore. */
 export function records(app: TestApp) {
-  return [...app.slack.datastore("requests").values()] as {
-    id: string;
-    state: string;
-    decided_by?: string;
-    error?: string;
-    notified?: boolean;
-    decided_at?: string;
-    history: { event: string; actor: string }[];
-  }[];
+  return [...app.slack.datastore("requests").values()] as RequestRecord[];
 }
 
 /** Ephemeral replies someone was shown. */
 export function ephemeralTo(app: TestApp, userId: string): string {
   return app.slack.messages.filter((m) => m.ephemeral_user === userId)
     .map((m) => m.text ?? "").join("\n");
+}
+
+/**
+ * The approver denies: clicks "Deny…" in the prompt, gives the reason in
+ * the modal that opens, and submits it. Returns the submission's answer.
+ */
+export async function deny(
+  app: TestApp,
+  approver: string,
+  prompt: { channel: string; ts: string; blocks?: unknown[] },
+  reason = "Not during the freeze",
+) {
+  await app.platform.click(approver, prompt, "Deny…");
+  app.platform.type(approver, "Why are you denying it?", reason);
+  return await app.platform.submit(approver);
 }

@@ -5,6 +5,7 @@
 import {
   ALICE_ASKS_BOB,
   attributeWrites,
+  deny,
   ephemeralTo,
   fillRequest,
   messageWithButton,
@@ -175,11 +176,15 @@ Deno.test("no path shows the client secret or an access token", async () => {
         if (setup === "fail") {
           app.tailscale.failNext(50, { status: 500 }, /\/attributes\/custom/);
         }
-        await app.platform.click(
-          bob,
-          messageWithButton(app, bob, decision),
-          decision,
-        );
+        if (decision === "Deny") {
+          await deny(app, bob, messageWithButton(app, bob, "Deny…"));
+        } else {
+          await app.platform.click(
+            bob,
+            messageWithButton(app, bob, decision),
+            decision,
+          );
+        }
         scan(app);
       },
     );

@@ -6,10 +6,12 @@ import {
   ALICE_ASKS_BOB,
   ALICE_LAPTOP,
   attributeWrites,
+  deny,
   fillRequest,
   LABEL,
   messageWithButton,
   PEOPLE,
+  records,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -91,10 +93,12 @@ Deno.test("deny: nothing is written and the requester is told", async () => {
   await withApp({}, async (app) => {
     const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
     await app.platform.submit(alice);
-    await app.platform.click(bob, messageWithButton(app, bob, "Deny"), "Deny");
+    await deny(app, bob, messageWithButton(app, bob, "Deny…"), "Use staging");
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(textIn(app, alice), `<@${bob}> denied your request`);
+    assertIncludes(textIn(app, alice), "Reason: “Use staging”");
     assertIncludes(textIn(app, "C0NOTIFY01"), `Denied by <@${bob}>`);
+    assertEquals(records(app)[0].decision_note, "Use staging");
     assertEquals(run.status, "completed");
     assertEquals(run.executions[1].outputs?.outcome, "denied");
   });

@@ -8,6 +8,7 @@ import {
   ALICE_ASKS_BOB,
   ALICE_LAPTOP,
   attributeWrites,
+  deny,
   ephemeralTo,
   fillRequest,
   LABEL,
@@ -81,7 +82,7 @@ Deno.test("an approver removed from config.ts before the click cannot decide", a
 Deno.test("someone else's click changes nothing", async () => {
   await withApp({}, async (app) => {
     const { prompt } = await requested(app);
-    await app.platform.click(carol, prompt, "Deny");
+    await app.platform.click(carol, prompt, "Deny…");
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(
       ephemeralTo(app, carol),
@@ -111,9 +112,9 @@ Deno.test("a double click makes one decision and one write", async () => {
 Deno.test("two concurrent decisions: one wins, one write, the other is told", async () => {
   await withApp({}, async (app) => {
     const { prompt } = await requested(app);
-    await Promise.all([
+    const [, denied] = await Promise.all([
       app.platform.click(bob, prompt, "Approve"),
-      app.platform.click(bob, prompt, "Deny"),
+      deny(app, bob, prompt),
     ]);
     const [record] = records(app);
     assert(
@@ -124,7 +125,12 @@ Deno.test("two concurrent decisions: one wins, one write, the other is told", as
       attributeWrites(app).length,
       record.state === "granted" ? 1 : 0,
     );
-    assertIncludes(ephemeralTo(app, bob), "already"); // finished or in progress
+    // The loser is told (finished or in progress): in a reply to the click,
+    // or in the deny modal, which stays open to say so.
+    assertIncludes(
+      ephemeralTo(app, bob) + JSON.stringify(denied),
+      "already",
+    );
     const outcomes = app.slack.messagesIn(alice).filter((m) =>
       /is active until|denied your request/.test(JSON.stringify(m.blocks))
     );

@@ -1178,6 +1178,21 @@ export class SlackFake {
     return { ...raw, timezone };
   }
 
+  /**
+   * Creates a trigger as `slack trigger create --trigger-def …` would (the
+   * app's own link triggers); throws SlackApiError on an invalid definition.
+   */
+  addTrigger(def: Record<string, unknown>): Record<string, unknown> {
+    const trigger = this.#buildTrigger(structuredClone(def));
+    this.triggers.set(String(trigger.id), trigger);
+    return trigger;
+  }
+
+  /** The current time of this fake's clock, in epoch milliseconds. */
+  now(): number {
+    return this.#clock();
+  }
+
   #triggersCreate(args: Args): Reply {
     const trigger = this.#buildTrigger(args);
     this.triggers.set(String(trigger.id), trigger);

@@ -81,6 +81,11 @@ export interface TailscaleFakeOptions {
   latencyMs?: number;
   /** Success body of setting an attribute: `{}` (default, as documented) or the device's attributes. */
   attributeWriteResponse?: "empty" | "attributes";
+  /**
+   * Wall clock in epoch milliseconds, for attribute expiry; default
+   * Date.now. Lets a test move time forward for the whole emulator.
+   */
+  clock?: () => number;
 }
 
 /** A canned answer for {@link TailscaleFake.failNext}. */
@@ -160,6 +165,7 @@ export class TailscaleFake {
   readonly #tailnet: string;
   readonly #latencyMs: number;
   readonly #writeResponse: "empty" | "attributes";
+  readonly #clock: () => number;
   #scopes: string[];
   #closed: Promise<void> | undefined;
   /** Access token → expiry (epoch ms). */
@@ -193,6 +199,7 @@ export class TailscaleFake {
     this.#tailnet = opts.tailnet ?? "example.com";
     this.#latencyMs = opts.latencyMs ?? 0;
     this.#writeResponse = opts.attributeWriteResponse ?? "empty";
+    this.#clock = opts.clock ?? Date.now;
     for (const d of opts.devices ?? demoTailnet()) this.addDevice(d);
     // Patterns match the decoded path segments joined by "/", after the
     // /api/v2/ prefix; capture groups become the handler's params. The
@@ -261,6 +268,31 @@ export class TailscaleFake {
       if (a.comment !== undefined) out.comments[key] = a.comment;
     }
     return out;
+  }
+
+  /**
+   * Changes an attribute as an admin would outside the app (admin console,
+   * another tool): `null` removes it. Throws for an unknown device.
+   */
+  setAttributeOutside(
+    nodeId: string,
+    key: string,
+    attribute: { value: AttributeValue; expiry?: string } | null,
+  ): void {
+    const device = this.#findDevice(nodeId);
+    if (!device) throw new Error(`TailscaleFake: no device ${nodeId}`);
+    const attrs = this.#attributes.get(device.nodeId)!;
+    if (attribute === null) {
+      attrs.delete(key);
+      return;
+    }
+    attrs.set(key, {
+      value: attribute.value,
+      ...(attribute.expiry
+        ? { expiry: attribute.expiry, expiresAt: Date.parse(attribute.expiry) }
+        : {}),
+      comment: "changed outside the app",
+    });
   }
 
   /** Adds a device (a copy), or replaces the one with the same nodeId. */
@@ -506,7 +538,7 @@ export class TailscaleFake {
     const { value, expiry, comment } = body as Record<string, unknown>;
     validateKey(key);
     const checked = validateValue(value);
-    const expiresAt = validateExpiry(expiry);
+    const expiresAt = validateExpiry(expiry, this.#clock());
     if (
       comment !== undefined &&
       (typeof comment !== "string" || comment.length > MAX_COMMENT_LENGTH)
@@ -591,7 +623,7 @@ export class TailscaleFake {
 
   /** Expiry is applied lazily: whatever has passed is gone on next look. */
   #dropExpired(): void {
-    const now = Date.now();
+    const now = this.#clock();
     for (const attrs of this.#attributes.values()) {
       for (const [key, a] of attrs) {
         if (a.expiresAt !== undefined && a.expiresAt <= now) attrs.delete(key);
@@ -677,14 +709,14 @@ function validateValue(value: unknown): AttributeValue {
 }
 
 /** Returns the expiry as epoch ms, or undefined when none was given. */
-function validateExpiry(expiry: unknown): number | undefined {
+function validateExpiry(expiry: unknown, now: number): number | undefined {
   if (expiry === undefined) return undefined;
   const m = typeof expiry === "string" ? RFC3339.exec(expiry) : null;
   const ms = m ? Date.parse((expiry as string).toUpperCase()) : NaN;
   if (!m || Number.isNaN(ms) || !fieldsInRange(m)) {
     throw new HttpError(400, "expiry must be an RFC3339 timestamp");
   }
-  if (ms <= Date.now()) {
+  if (ms <= now) {
     throw new HttpError(400, "expiry must be in the future");
   }
   return ms;

@@ -14,8 +14,32 @@ import {
 
 /** Marks the start of the answer on stdout. */
 export const ANSWER_MARKER = "---- runtime answer ----";
+/** How far the emulator's clock is ahead of the real one, in ms. */
+export const CLOCK_OFFSET_VARIABLE = "EMULATOR_CLOCK_OFFSET_MS";
+
+/**
+ * Moves this process's wall clock (Date) forward, so the app sees the time
+ * the emulator's Slack and Tailscale see. Timers are not affected.
+ */
+function shiftClock(offsetMs: number): void {
+  const RealDate = Date;
+  class ShiftedDate extends RealDate {
+    // deno-lint-ignore no-explicit-any
+    constructor(...args: any[]) {
+      if (args.length === 0) super(RealDate.now() + offsetMs);
+      // @ts-ignore: forwards whatever Date accepts
+      else super(...args);
+    }
+    static override now(): number {
+      return RealDate.now() + offsetMs;
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
+}
 
 if (import.meta.main) {
+  const offset = Number(Deno.env.get(CLOCK_OFFSET_VARIABLE) ?? 0);
+  if (offset) shiftClock(offset);
   const appDir = Deno.args[0];
   console.log = console.error;
   console.info = console.error;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Dispatcher } from "../platform.ts";
-import { ANSWER_MARKER } from "./run_event.ts";
+import { ANSWER_MARKER, CLOCK_OFFSET_VARIABLE } from "./run_event.ts";
 
 /** Where the app lives and how its modules resolve. */
 export type SubprocessOptions = {
@@ -15,6 +15,8 @@ export type SubprocessOptions = {
   importMap: string;
   /** Receives everything the app wrote to stdout/stderr, per event. */
   onOutput?: (text: string) => void;
+  /** How far the emulated clock is ahead of the real one, in ms. */
+  clockOffsetMs?: () => number;
 };
 
 const RUN_EVENT = new URL("./run_event.ts", import.meta.url).pathname;
@@ -44,6 +46,7 @@ export function subprocessDispatcher(
         opts.appDir,
       ],
       cwd: opts.appDir,
+      env: { [CLOCK_OFFSET_VARIABLE]: String(opts.clockOffsetMs?.() ?? 0) },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

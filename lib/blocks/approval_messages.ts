@@ -18,8 +18,12 @@ import type { Device } from "../tailscale/mod.ts";
 
 /** action_id of the Approve button. */
 export const APPROVE_ACTION = "approve_request";
-/** action_id of the Deny button. */
+/** action_id of the Deny button (it asks for a reason in a modal). */
 export const DENY_ACTION = "deny_request";
+/** block_id and action_id of the approver's optional note in the prompt. */
+export const NOTE_FIELD = "decision_note";
+/** Longest note or reason an approver may give. */
+export const MAX_NOTE_LENGTH = 300;
 
 // deno-lint-ignore no-explicit-any
 type Block = Record<string, any>;
@@ -36,13 +40,17 @@ export type RequestSummary = {
   device: Device;
   durationSeconds: number;
   reason: string;
+  /** For an extension: when the access would end if approved. */
+  extendsUntil?: Date;
 };
 
 /** How a request ended. */
 export type Outcome =
-  | { kind: "granted"; expiresAt: Date; selfApproved: boolean }
-  | { kind: "denied" }
-  | { kind: "failed"; error: string };
+  | { kind: "granted"; expiresAt: Date; selfApproved: boolean; note?: string }
+  | { kind: "denied"; reason?: string }
+  | { kind: "failed"; error: string }
+  | { kind: "expired" }
+  | { kind: "cancelled" };
 
 /** A date Slack renders in each reader's own time zone. */
 export function slackDate(date: Date): string {
@@ -120,18 +128,40 @@ function summaryBlocks(s: RequestSummary, headline: string): Block[] {
 }
 
 function requestHeadline(s: RequestSummary): string {
-  return `<@${s.requesterId}> requests access to *${
-    escapeMrkdwn(s.profile.description)
-  }*.`;
+  const profile = `*${escapeMrkdwn(s.profile.description)}*`;
+  return s.extendsUntil
+    ? `<@${s.requesterId}> asks to *extend* access to ${profile} by ${
+      formatDuration(s.durationSeconds)
+    }, until ${slackDate(s.extendsUntil)}.`
+    : `<@${s.requesterId}> requests access to ${profile}.`;
 }
 
-/** The approver's prompt with Approve and Deny buttons. */
+/**
+ * The approver's prompt: an optional note for the requester, Approve, and
+ * Deny (which asks for a reason).
+ */
 export function approvalRequestMessage(s: RequestSummary): SlackMessage {
   return {
-    text:
-      `<@${s.requesterId}> requests Tailscale access to ${s.profile.description}`,
+    text: `<@${s.requesterId}> ${
+      s.extendsUntil ? "asks to extend" : "requests"
+    } Tailscale access to ${s.profile.description}`,
     blocks: [
       ...summaryBlocks(s, requestHeadline(s)),
+      {
+        type: "input",
+        block_id: NOTE_FIELD,
+        optional: true,
+        label: { type: "plain_text", text: "Note to the requester" },
+        element: {
+          type: "plain_text_input",
+          action_id: NOTE_FIELD,
+          max_length: MAX_NOTE_LENGTH,
+          placeholder: {
+            type: "plain_text",
+            text: "Optional, sent with your decision",
+          },
+        },
+      },
       {
         type: "actions",
         block_id: "decision",
@@ -146,7 +176,7 @@ export function approvalRequestMessage(s: RequestSummary): SlackMessage {
           {
             type: "button",
             action_id: DENY_ACTION,
-            text: { type: "plain_text", text: "Deny" },
+            text: { type: "plain_text", text: "Deny…" },
             style: "danger",
             value: "deny",
           },
@@ -156,22 +186,31 @@ export function approvalRequestMessage(s: RequestSummary): SlackMessage {
   };
 }
 
+/** ` Note: "…"` for a decision that has one. */
+function quoted(label: string, text: string | undefined): string {
+  return text ? ` ${label}: “${escapeMrkdwn(text)}”` : "";
+}
+
 function outcomeLine(s: RequestSummary, o: Outcome): string {
   switch (o.kind) {
     case "granted":
-      return o.selfApproved
-        ? `:white_check_mark: Self-approved by <@${s.approverId}>. Access is active until ${
-          slackDate(o.expiresAt)
-        }.`
-        : `:white_check_mark: Approved by <@${s.approverId}>. Access is active until ${
-          slackDate(o.expiresAt)
-        }.`;
+      return `:white_check_mark: ${
+        o.selfApproved ? "Self-approved" : "Approved"
+      } by <@${s.approverId}>. Access is active until ${
+        slackDate(o.expiresAt)
+      }.${quoted("Note", o.note)}`;
     case "denied":
-      return `:x: Denied by <@${s.approverId}>. Nothing was changed in Tailscale.`;
+      return `:x: Denied by <@${s.approverId}>.${
+        quoted("Reason", o.reason)
+      } Nothing was changed in Tailscale.`;
     case "failed":
       return `:warning: Approved by <@${s.approverId}>, but the grant *failed*: ${
         escapeMrkdwn(o.error)
       } Access was not granted.`;
+    case "expired":
+      return `:hourglass: Nobody decided in time, so the request expired. Nothing was changed in Tailscale.`;
+    case "cancelled":
+      return `:leftwards_arrow_with_hook: Cancelled by <@${s.requesterId}>. Nothing was changed in Tailscale.`;
   }
 }
 
@@ -224,14 +263,24 @@ export function requesterOutcomeMessage(
   let text: string;
   switch (o.kind) {
     case "granted":
-      text = `:white_check_mark: Your access to ${what} is active until ${
-        slackDate(o.expiresAt)
-      } (${
+      text = `:white_check_mark: Your ${
+        s.extendsUntil ? "extended " : ""
+      }access to ${what} is active until ${slackDate(o.expiresAt)} (${
         o.selfApproved ? "self-approved" : `approved by <@${s.approverId}>`
-      }).`;
+      }).${quoted("Note", o.note)}`;
       break;
     case "denied":
-      text = `:x: <@${s.approverId}> denied your request for ${what}.`;
+      text = `:x: <@${s.approverId}> denied your ${
+        s.extendsUntil ? "extension " : ""
+      }request for ${what}.${quoted("Reason", o.reason)}`;
+      break;
+    case "expired":
+      text =
+        `:hourglass: Your request for ${what} expired: <@${s.approverId}> did not decide in time. Nothing was granted; you can ask again.`;
+      break;
+    case "cancelled":
+      text =
+        `:leftwards_arrow_with_hook: You cancelled your request for ${what}.`;
       break;
     case "failed":
       text =
@@ -261,6 +310,10 @@ function plainOutcome(s: RequestSummary, o: Outcome): string {
       return `${who}'s request for ${what} was denied`;
     case "failed":
       return `${who}'s request for ${what} was approved but the grant failed`;
+    case "expired":
+      return `${who}'s request for ${what} expired undecided`;
+    case "cancelled":
+      return `${who} cancelled their request for ${what}`;
   }
 }
 

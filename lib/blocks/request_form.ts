@@ -159,7 +159,8 @@ function durationBlock(profile: Profile): Block {
   };
 }
 
-function approverBlock(
+/** The approver field for a profile (block ID tied to the profile). */
+export function approverBlock(
   profile: Profile,
   field: ApproverField,
   requesterId: string,
@@ -247,7 +248,8 @@ function approverBlock(
   }
 }
 
-function reasonBlock(): Block {
+/** The reason field. */
+export function reasonBlock(): Block {
   return {
     type: "input",
     block_id: FIELD.reason,

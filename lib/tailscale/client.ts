@@ -138,6 +138,18 @@ export class TailscaleClient {
     );
   }
 
+  /** Deletes a custom posture attribute (`DELETE …/attributes/{key}`). */
+  async deletePostureAttribute(nodeId: string, key: string): Promise<void> {
+    await this.#request(
+      `removing ${key} from device ${nodeId}`,
+      "DELETE",
+      `/api/v2/device/${encodeURIComponent(nodeId)}/attributes/${
+        encodeURIComponent(key)
+      }`,
+      AttributeWriteResponseSchema,
+    );
+  }
+
   /**
    * One API call, retried on 429 (honouring Retry-After), 5xx and network
    * errors with capped exponential backoff and jitter, within the budget.

@@ -1,0 +1,395 @@
+/**
+ * What happens to a request after its decision, or instead of one: the
+ * reminder and the notice when a grant ends, the pending request's timeout
+ * and nudge, cancelling, and revoking.
+ *
+ * Every event reads the record first and trusts its own fields (state,
+ * expires_at) over the trigger that woke it: a grant may have been extended
+ * or revoked since the trigger was made, and Slack may run one late.
+ *
+ * @module
+ */
+import { slackDate } from "./blocks/approval_messages.ts";
+import {
+  grantEndedMessage,
+  type GrantFacts,
+  nudgeMessage,
+  reminderMessage,
+} from "./blocks/lifecycle_messages.ts";
+import { type Config, findProfile, type Profile } from "./config_schema.ts";
+import {
+  type DecisionContext,
+  describeRecord,
+  outcomeOf,
+  resultOf,
+  type StepResult,
+} from "./decision.ts";
+import { formatDuration } from "./durations.ts";
+import { errorText } from "./error_text.ts";
+import { announceOutcome, type MessageRef, post } from "./notify.ts";
+import {
+  claimDecision,
+  DEFAULT_SETTLE_MS,
+  type RequestRecord,
+  withEvent,
+} from "./requests.ts";
+import {
+  cancelEvents,
+  type LifecycleEvent,
+  REMINDER_BEFORE_MS,
+} from "./schedule.ts";
+import { tailscaleFromEnv } from "./tailscale/mod.ts";
+
+/** Callback ID of the "My Tailscale access" workflow (its link trigger extends). */
+export const MY_ACCESS_WORKFLOW = "my_tailscale_access";
+
+/** Runs one scheduled event for a request; quietly does nothing if moot. */
+export async function handleScheduled(
+  ctx: DecisionContext,
+  requestId: string,
+  event: LifecycleEvent,
+  now = new Date(),
+): Promise<void> {
+  const record = await ctx.store.get(requestId);
+  if (!record) return;
+  const profile = findProfile(ctx.config, record.attribute);
+  if (!profile) {
+    console.warn(`request ${record.id}: profile ${record.attribute} is gone`);
+  }
+  switch (event) {
+    case "reminder":
+      if (profile) await remind(ctx, record, profile, now);
+      return;
+    case "expiry":
+      await expire(ctx, record, profile, now);
+      return;
+    case "timeout":
+      await timeOut(ctx, record, profile, now);
+      return;
+    case "nudge":
+      if (profile) await nudge(ctx, record, profile, now);
+      return;
+  }
+}
+
+/** Whether a record is a live grant (not an extension's own record). */
+export function isActiveGrant(record: RequestRecord, now: Date): boolean {
+  return record.state === "granted" && !record.extends &&
+    Date.parse(record.expires_at ?? "") > now.getTime();
+}
+
+async function factsOf(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+): Promise<GrantFacts> {
+  const s = await describeRecord(ctx, record, profile);
+  return {
+    requesterId: record.requester,
+    approverId: record.approver,
+    profile,
+    device: s.device,
+    expiresAt: new Date(record.expires_at ?? 0),
+  };
+}
+
+/**
+ * How much longer the grant may run in all (from its first grant, within
+ * `maxExtendedSeconds`), in seconds; 0 when it cannot be extended.
+ */
+export function extensionRoom(
+  record: RequestRecord,
+  profile: Profile,
+): number {
+  const start = Date.parse(record.granted_at ?? record.created_at);
+  const limit = start + profile.maxExtendedSeconds * 1000;
+  const end = Date.parse(record.expires_at ?? "");
+  return Math.max(0, Math.floor((limit - end) / 1000));
+}
+
+async function remind(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+  now: Date,
+): Promise<void> {
+  if (!isActiveGrant(record, now)) return;
+  const left = Date.parse(record.expires_at!) - now.getTime();
+  // Extended since this reminder was planned: a newer one will come.
+  if (left > REMINDER_BEFORE_MS + 60_000) return;
+  const room = extensionRoom(record, profile);
+  let extend: { url: string; grantId: string } | { cannot: string };
+  if (room < 60) {
+    extend = {
+      cannot: `It cannot be extended: ${profile.description} allows at most ${
+        formatDuration(profile.maxExtendedSeconds)
+      } in all.`,
+    };
+  } else {
+    const url = await myAccessUrl(ctx);
+    extend = url ? { url, grantId: record.id } : {
+      cannot:
+        "To extend it, open the “My Tailscale access” shortcut and choose Extend.",
+    };
+  }
+  const sent = await post(
+    ctx.client,
+    record.requester,
+    reminderMessage(await factsOf(ctx, record, profile), extend),
+  );
+  if (!sent.ok) console.error(`reminder for ${record.id}: ${sent.error}`);
+}
+
+/** The URL of the "My Tailscale access" link trigger, if it exists. */
+async function myAccessUrl(ctx: DecisionContext): Promise<string | null> {
+  let cursor: string | undefined;
+  try {
+    do {
+      const res = await ctx.client.workflows.triggers.list({
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      if (!res.ok) {
+        console.error(`workflows.triggers.list: ${res.error}`);
+        return null;
+      }
+      for (const t of (res.triggers ?? []) as Record<string, unknown>[]) {
+        const workflow = t.workflow as { callback_id?: string } | undefined;
+        if (
+          workflow?.callback_id === MY_ACCESS_WORKFLOW &&
+          typeof t.shortcut_url === "string"
+        ) return t.shortcut_url;
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+  } catch (e) {
+    console.error(`workflows.triggers.list: ${errorText(e)}`);
+  }
+  return null;
+}
+
+async function expire(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile | undefined,
+  now: Date,
+): Promise<void> {
+  if (record.state !== "granted" || record.extends) return;
+  const end = Date.parse(record.expires_at ?? "");
+  // Extended since this trigger was made: the new one will come.
+  if (now.getTime() < end - 1000) return;
+  // Tailscale removes the attribute at its expiry; check it really did.
+  let stillSetUntil: Date | undefined;
+  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  if (built.ok) {
+    try {
+      const held = await built.tailscale.getAttributes(record.device_id);
+      const expiry = held.expiries[record.attribute];
+      if (
+        held.attributes[record.attribute] !== undefined &&
+        (!expiry || Date.parse(expiry) > now.getTime())
+      ) {
+        stillSetUntil = new Date(expiry ?? "9999-12-31T00:00:00Z");
+      }
+    } catch (e) {
+      console.error(`request ${record.id}: checking expiry: ${errorText(e)}`);
+    }
+  }
+  const schedule = await cancelEvents(ctx.client, record.schedule ?? []);
+  const ended = withEvent(
+    { ...record, state: "expired", ended_at: now.toISOString(), schedule },
+    "expired",
+    "app",
+    now,
+    stillSetUntil
+      ? `Tailscale still has the attribute until ${stillSetUntil.toISOString()} (changed outside the app)`
+      : undefined,
+  );
+  await ctx.store.put(ended);
+  if (!profile) return;
+  const message = grantEndedMessage(await factsOf(ctx, record, profile), {
+    kind: "expired",
+    ...(stillSetUntil ? { stillSetUntil } : {}),
+  });
+  await post(ctx.client, record.requester, message);
+  if (profile.notifyChannel) {
+    await post(ctx.client, profile.notifyChannel, message);
+  }
+}
+
+async function nudge(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+  now: Date,
+): Promise<void> {
+  if (record.state !== "pending") return;
+  const deadline = new Date(
+    Date.parse(record.created_at) + profile.requestTimeoutSeconds * 1000,
+  );
+  if (deadline <= now) return;
+  const res = await ctx.client.chat.postMessage({
+    channel: record.prompt_channel ?? record.approver,
+    ...(record.prompt_ts ? { thread_ts: record.prompt_ts } : {}),
+    ...nudgeMessage(record.requester, profile, deadline),
+  });
+  if (!res.ok) console.error(`nudge for ${record.id}: ${res.error}`);
+}
+
+async function timeOut(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile | undefined,
+  now: Date,
+): Promise<void> {
+  if (record.state !== "pending") return;
+  const timeout = (profile?.requestTimeoutSeconds ?? 0) * 1000;
+  if (now.getTime() < Date.parse(record.created_at) + timeout - 1000) return;
+  await endPending(ctx, record, profile, "expired", "app", now);
+}
+
+/**
+ * Ends a pending request without a decision (it expired, or the requester
+ * cancelled it): one claim, so a click at the same moment cannot also
+ * decide; then the approver's message, the requester, and the waiting
+ * review step. Returns the record as it ended up, won or not.
+ */
+export async function endPending(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile | undefined,
+  state: "expired" | "cancelled",
+  actor: string,
+  now = new Date(),
+): Promise<{ won: boolean; record: RequestRecord }> {
+  const claim = await claimDecision(ctx.store, record, {
+    state,
+    actor,
+    now,
+  }, ctx.settleMs ?? DEFAULT_SETTLE_MS);
+  if (!claim.won) return claim;
+  let current: RequestRecord = {
+    ...claim.record,
+    schedule: await cancelEvents(ctx.client, claim.record.schedule ?? []),
+  };
+  if (profile) {
+    const summary = await describeRecord(ctx, current, profile);
+    const prompt: MessageRef | undefined =
+      current.prompt_channel && current.prompt_ts
+        ? { channel: current.prompt_channel, ts: current.prompt_ts }
+        : undefined;
+    const failures = await announceOutcome(
+      ctx.client,
+      summary,
+      outcomeOf(current),
+      prompt,
+    );
+    current = withEvent(
+      { ...current, notified: true, notify_failures: failures },
+      "notified",
+      "app",
+      new Date(),
+      failures.length ? failures.join("; ") : undefined,
+    );
+  }
+  await ctx.store.put(current);
+  await completeReview(ctx, current, resultOf(outcomeOf(current)));
+  return { won: true, record: current };
+}
+
+/** Completes the review step still waiting on this request, if any. */
+async function completeReview(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  result: StepResult,
+): Promise<void> {
+  if (!record.review_execution || !("outputs" in result)) return;
+  const done = await ctx.client.functions.completeSuccess({
+    function_execution_id: record.review_execution,
+    outputs: result.outputs,
+  });
+  if (!done.ok) console.warn(`completing the review step: ${done.error}`);
+}
+
+/** What revoking did, in a sentence for the person who asked. */
+export type RevokeResult = { ok: true; text: string } | {
+  ok: false;
+  text: string;
+};
+
+/**
+ * Ends a grant now: deletes the attribute in Tailscale first (nothing is
+ * claimed unless that worked), then records who and why, and tells the
+ * requester, the approver and the notify channel.
+ */
+export async function revokeGrant(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  actor: string,
+  reason: string | undefined,
+  now = new Date(),
+): Promise<RevokeResult> {
+  if (!isActiveGrant(record, now)) {
+    return { ok: false, text: "This access has already ended." };
+  }
+  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  if (!built.ok) {
+    return {
+      ok: false,
+      text: `The app is not connected to Tailscale (${
+        built.missing.join(" and ")
+      } not set), so nothing was revoked.`,
+    };
+  }
+  try {
+    await built.tailscale.deletePostureAttribute(
+      record.device_id,
+      record.attribute,
+    );
+  } catch (e) {
+    return {
+      ok: false,
+      text: `Tailscale did not remove the attribute (${
+        errorText(e)
+      }), so the access is still active. Try again.`,
+    };
+  }
+  const schedule = await cancelEvents(ctx.client, record.schedule ?? []);
+  const ended = withEvent(
+    {
+      ...record,
+      state: "revoked",
+      ended_by: actor,
+      ended_at: now.toISOString(),
+      ...(reason ? { end_reason: reason } : {}),
+      schedule,
+    },
+    "revoked",
+    actor,
+    now,
+    reason,
+  );
+  await ctx.store.put(ended);
+  const profile = findProfile(ctx.config, record.attribute);
+  if (profile) {
+    const message = grantEndedMessage(await factsOf(ctx, record, profile), {
+      kind: "revoked",
+      by: actor,
+      ...(reason ? { reason } : {}),
+    });
+    const targets = new Set([record.requester, record.approver]);
+    if (profile.notifyChannel) targets.add(profile.notifyChannel);
+    await Promise.all([...targets].map((t) => post(ctx.client, t, message)));
+  }
+  return {
+    ok: true,
+    text: `Revoked: the attribute was removed from the device ${
+      slackDate(now)
+    }.`,
+  };
+}
+
+/** Whether `email` is one of config.ts's admins. */
+export function isAdmin(config: Config, email: string | undefined): boolean {
+  return !!email && config.admins.includes(email.toLowerCase());
+}
