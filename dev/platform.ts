@@ -188,12 +188,24 @@ export class SlackPlatform {
     );
   }
 
-  /** Clicks the button labelled `buttonText` in the person's open view. */
-  async press(userId: string, buttonText: string) {
+  /**
+   * Clicks the button labelled `buttonText` in the person's open view
+   * (the first one, or the one whose value is `value`). `forgedValue` sends
+   * another value instead, as a tampered client could.
+   */
+  async press(
+    userId: string,
+    buttonText: string,
+    opts: { value?: string; forgedValue?: string } = {},
+  ) {
     const { id, view } = this.openView(userId);
-    const { block, element } = findButtonIn(view.blocks ?? [], buttonText);
+    const { block, element } = findButtonIn(
+      view.blocks ?? [],
+      buttonText,
+      opts.value,
+    );
     return await this.#viewAction(userId, id, block, element, {
-      value: element.value,
+      value: opts.forgedValue ?? element.value,
       text: element.text,
     });
   }
@@ -643,12 +655,15 @@ function findButton(blocks: Json[], text: string) {
 }
 
 /** The first button labelled `text` in actions blocks or section accessories. */
-function findButtonIn(blocks: Json[], text: string) {
+function findButtonIn(blocks: Json[], text: string, value?: string) {
   for (const block of blocks) {
     for (
       const el of block.elements ?? (block.accessory ? [block.accessory] : [])
     ) {
-      if (el.type === "button" && el.text?.text === text) {
+      if (
+        el.type === "button" && el.text?.text === text &&
+        (value === undefined || el.value === value)
+      ) {
         return { block, element: el };
       }
     }

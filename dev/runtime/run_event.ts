@@ -26,9 +26,8 @@ function shiftClock(offsetMs: number): void {
   class ShiftedDate extends RealDate {
     // deno-lint-ignore no-explicit-any
     constructor(...args: any[]) {
-      if (args.length === 0) super(RealDate.now() + offsetMs);
       // @ts-ignore: forwards whatever Date accepts
-      else super(...args);
+      super(...(args.length ? args : [RealDate.now() + offsetMs]));
     }
     static override now(): number {
       return RealDate.now() + offsetMs;
