@@ -423,3 +423,41 @@ Deno.test("deny with a reason: it reaches the requester and the record", async (
     assertEquals(scheduled(app).length, 0);
   });
 });
+
+Deno.test("on a self-service profile an extension is granted at once", async () => {
+  await withLife(async (app) => {
+    await fillRequest(app, alice, {
+      profile: "Staging",
+      device: { query: "", option: "alice-laptop" },
+      duration: "1 hour",
+      approver: "No approval needed",
+      reason: "load test",
+    });
+    await app.platform.submit(alice);
+    const [grant] = records(app);
+    assertEquals(grant.state, "granted");
+    const firstEnd = Date.parse(grant.expires_at!);
+    const run = await app.platform.startWorkflow(MY_ACCESS, alice);
+    await app.platform.press(alice, "Extend…");
+    await app.platform.choose(alice, "For how much longer?", "1 hour more");
+    await app.platform.choose(alice, LABEL.approver, "No approval needed");
+    app.platform.type(alice, LABEL.reason, "test runs long");
+    await app.platform.submit(alice);
+    assertEquals(run.executions[1].outputs?.outcome, "granted");
+    const expiry = Date.parse(
+      app.tailscale.customAttributes(ALICE_LAPTOP).expiries[
+        "custom:stagingAccess"
+      ],
+    );
+    assert(Math.abs(expiry - (firstEnd + HOUR)) < 2000, "moved by an hour");
+    assertEquals(
+      Date.parse(records(app).find((r) => r.id === grant.id)!.expires_at!),
+      expiry,
+    );
+    assertEquals(
+      app.slack.messagesIn(bob).length + app.slack.messagesIn(carol).length,
+      0,
+      "no approver asked",
+    );
+  });
+});
