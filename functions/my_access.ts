@@ -45,6 +45,7 @@ import {
 import {
   checkPayload,
   InteractionSchema,
+  parseJson,
   typedText,
   ViewSubmissionSchema,
 } from "../lib/payloads.ts";
@@ -52,9 +53,9 @@ import {
   newRecord,
   type RequestRecord,
   RequestStore,
+  snapshotOf,
 } from "../lib/requests.ts";
-import { DeviceSchema } from "../lib/tailscale/schemas.ts";
-import { type Device, tailscaleFromEnv } from "../lib/tailscale/mod.ts";
+import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
 
 /**
  * "My Tailscale access": lists the person's grants and pending requests
@@ -109,20 +110,8 @@ const loadingView: ModalView = {
   }],
 };
 
-/** The device as the request's submission saw it. */
-function deviceOf(record: RequestRecord): Device | null {
-  try {
-    const parsed = DeviceSchema.safeParse(
-      JSON.parse(record.device_snapshot ?? ""),
-    );
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 function deviceLabel(record: RequestRecord): string {
-  const device = deviceOf(record);
+  const device = snapshotOf(record);
   return device ? deviceName(device) : record.device_id;
 }
 
@@ -483,7 +472,7 @@ export default SlackFunction(
     };
     if (!checked.ok) return unreadable;
     const { user, view, function_data } = checked.data;
-    const meta = GrantMetadata.safeParse(safeJson(view.private_metadata));
+    const meta = GrantMetadata.safeParse(parseJson(view.private_metadata));
     if (!meta.success) return unreadable;
     const found = await extendTarget(client, user.id, meta.data.grant_id);
     if (!found.ok) {
@@ -542,7 +531,7 @@ export default SlackFunction(
     };
     try {
       await store.put(
-        newRecord(request, new Date(), deviceOf(original) ?? undefined),
+        newRecord(request, new Date(), snapshotOf(original) ?? undefined),
       );
     } catch (e) {
       console.error(errorText(e));
@@ -594,7 +583,7 @@ export default SlackFunction(
     if (!isAdmin(config, person?.email)) {
       return fail("Only a tailnet admin can revoke someone else's access.");
     }
-    const meta = GrantMetadata.safeParse(safeJson(view.private_metadata));
+    const meta = GrantMetadata.safeParse(parseJson(view.private_metadata));
     const record = meta.success
       ? await new RequestStore(client).get(meta.data.grant_id)
       : null;
@@ -632,11 +621,3 @@ export default SlackFunction(
     });
   },
 );
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
-}

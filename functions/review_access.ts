@@ -24,6 +24,7 @@ import {
 import {
   checkPayload,
   MessageClickSchema,
+  parseJson,
   typedText,
   ViewSubmissionSchema,
 } from "../lib/payloads.ts";
@@ -191,7 +192,7 @@ export default SlackFunction(
     }
     const prompt = checkPayload(
       DenyMetadataSchema,
-      safeJson(view.private_metadata),
+      parseJson(view.private_metadata),
       "review_access: deny metadata",
     );
     const request = checkPayload(
@@ -222,11 +223,3 @@ export default SlackFunction(
     await complete(client, function_data.execution_id, result);
   },
 );
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
-}

@@ -42,6 +42,7 @@ import {
   RecordError,
   type RequestRecord,
   RequestStore,
+  snapshotOf,
   withEvent,
 } from "./requests.ts";
 import {
@@ -50,7 +51,6 @@ import {
   type TailscaleClient,
   tailscaleFromEnv,
 } from "./tailscale/mod.ts";
-import { DeviceSchema } from "./tailscale/schemas.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -185,18 +185,6 @@ export async function describeRecord(
   };
   const requester = await lookupPerson(ctx.client, record.requester);
   return summaryOf(record, { profile, device, requester });
-}
-
-function snapshotOf(record: RequestRecord): Device | null {
-  if (!record.device_snapshot) return null;
-  try {
-    const parsed = DeviceSchema.safeParse(JSON.parse(record.device_snapshot));
-    return parsed.success && parsed.data.nodeId === record.device_id
-      ? parsed.data
-      : null;
-  } catch {
-    return null;
-  }
 }
 
 function summaryOf(

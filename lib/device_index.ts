@@ -19,6 +19,7 @@ import {
   ownerOf,
   partitionDevices,
 } from "./device_rows.ts";
+import { parseJson } from "./payloads.ts";
 import type { Device, TailscaleClient } from "./tailscale/mod.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
@@ -42,7 +43,7 @@ type Layout = z.output<typeof LayoutSchema>;
 const MetaSchema = z.object({
   generation: z.string(),
   layout: z.string().transform((s, ctx) => {
-    const parsed = LayoutSchema.safeParse(safeJson(s));
+    const parsed = LayoutSchema.safeParse(parseJson(s));
     if (parsed.success) return parsed.data;
     ctx.addIssue({ code: "custom", message: "unreadable layout" });
     return z.NEVER;
@@ -53,14 +54,6 @@ const MetaSchema = z.object({
 type Meta = z.output<typeof MetaSchema>;
 
 const PartSchema = z.object({ generation: z.string(), data: z.string() });
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Where a list of devices came from. */
 export type LoadedDevices = {

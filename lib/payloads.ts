@@ -86,6 +86,15 @@ function formMetadata(
   }
 }
 
+/** JSON text as a value, or undefined when it is not JSON (or absent). */
+export function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The outcome of checking a payload. */
 export type Checked<T> = { ok: true; data: T } | { ok: false; problem: string };
 

@@ -14,7 +14,9 @@ import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { RequestsDatastore } from "../datastores/requests.ts";
 import type { AccessRequest } from "./access_request.ts";
+import { parseJson } from "./payloads.ts";
 import type { Device } from "./tailscale/mod.ts";
+import { DeviceSchema } from "./tailscale/schemas.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -120,6 +122,17 @@ export function newRecord(
       note: `approver ${request.approver}`,
     }],
   };
+}
+
+/**
+ * The device as the submission saw it (kept to describe it until the
+ * decision reads it again), or null when the record has none.
+ */
+export function snapshotOf(record: RequestRecord): Device | null {
+  const parsed = DeviceSchema.safeParse(parseJson(record.device_snapshot));
+  return parsed.success && parsed.data.nodeId === record.device_id
+    ? parsed.data
+    : null;
 }
 
 /** Appends a transition (pure). */
