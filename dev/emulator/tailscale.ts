@@ -16,6 +16,11 @@
  *
  * @module
  */
+import {
+  parse as parseJsonc,
+  type ParseError,
+  printParseErrorCode,
+} from "jsonc-parser";
 import { demoTailnet } from "./demo_tailnet.ts";
 
 /** A device in the fake tailnet (the fields the API's device JSON is built from). */
@@ -86,6 +91,10 @@ export interface TailscaleFakeOptions {
    * Date.now. Lets a test move time forward for the whole emulator.
    */
   clock?: () => number;
+  /** The tailnet policy file (HuJSON); default {@link DEMO_POLICY}. */
+  policy?: string;
+  /** Users besides the owners of devices (loginName = email). */
+  users?: string[];
 }
 
 /** A canned answer for {@link TailscaleFake.failNext}. */
@@ -136,6 +145,28 @@ const READ_ATTRIBUTES = [
   "devices:posture_attributes",
 ];
 const WRITE_ATTRIBUTES = ["devices:posture_attributes"];
+const READ_POLICY = ["policy_file:read", "policy_file"];
+const WRITE_POLICY = ["policy_file"];
+const READ_USERS = ["users:read", "users"];
+
+/** The demo tailnet's policy file: HuJSON with comments and trailing commas. */
+export const DEMO_POLICY = `// Demo tailnet policy file.
+{
+  // Who is who.
+  "groups": {
+    "group:prod": ["carol@example.com"], // on call
+    "group:eng": [
+      "bob@example.com",
+      "carol@example.com",
+    ],
+  },
+
+  /* Production is reached through group:prod. */
+  "grants": [
+    {"src": ["group:prod"], "dst": ["tag:prod"], "ip": ["*"]},
+  ],
+}
+`;
 
 /** An error answer; thrown inside handlers and turned into `{"message"}`. */
 class HttpError extends Error {
@@ -166,6 +197,9 @@ export class TailscaleFake {
   readonly #latencyMs: number;
   readonly #writeResponse: "empty" | "attributes";
   readonly #clock: () => number;
+  #policy: string;
+  #policyVersion = 0;
+  readonly #extraUsers: string[];
   #scopes: string[];
   #closed: Promise<void> | undefined;
   /** Access token → expiry (epoch ms). */
@@ -200,6 +234,8 @@ export class TailscaleFake {
     this.#latencyMs = opts.latencyMs ?? 0;
     this.#writeResponse = opts.attributeWriteResponse ?? "empty";
     this.#clock = opts.clock ?? Date.now;
+    this.#policy = opts.policy ?? DEMO_POLICY;
+    this.#extraUsers = opts.users ?? [];
     for (const d of opts.devices ?? demoTailnet()) this.addDevice(d);
     // Patterns match the decoded path segments joined by "/", after the
     // /api/v2/ prefix; capture groups become the handler's params. The
@@ -216,6 +252,22 @@ export class TailscaleFake {
       [/^device\/([^/]+)\/attributes$/, {
         methods: ["GET"],
         run: (req, _u, _t, [id]) => this.#getAttributes(req, id),
+      }],
+      [/^tailnet\/([^/]+)\/acl$/, {
+        methods: ["GET", "POST"],
+        run: (req, _u, text, [tailnet]) =>
+          req.method === "GET"
+            ? this.#getPolicy(req, tailnet)
+            : this.#setPolicy(req, tailnet, text),
+      }],
+      [/^tailnet\/([^/]+)\/acl\/validate$/, {
+        methods: ["POST"],
+        run: (req, _u, text, [tailnet]) =>
+          this.#validatePolicy(req, tailnet, text),
+      }],
+      [/^tailnet\/([^/]+)\/users$/, {
+        methods: ["GET"],
+        run: (req, _u, _t, [tailnet]) => this.#listUsers(req, tailnet),
       }],
       [/^device\/([^/]+)\/attributes\/([^/]+)$/, {
         methods: ["POST", "DELETE"],
@@ -293,6 +345,155 @@ export class TailscaleFake {
         : {}),
       comment: "changed outside the app",
     });
+  }
+
+  /** The policy file as Tailscale holds it now (HuJSON text). */
+  policyText(): string {
+    return this.#policy;
+  }
+
+  /** An admin edits the policy file outside the app (a new ETag). */
+  setPolicyOutside(text: string): void {
+    this.#policy = text;
+    this.#policyVersion++;
+  }
+
+  /** The policy file's current ETag, quoted as the header carries it. */
+  policyEtag(): string {
+    let h = 0x811c9dc5;
+    const s = `${this.#policyVersion}:${this.#policy}`;
+    for (let i = 0; i < s.length; i++) {
+      h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    }
+    return `"${(h >>> 0).toString(16).padStart(8, "0")}"`;
+  }
+
+  #checkTailnet(tailnet: string): void {
+    if (tailnet !== "-" && tailnet !== this.#tailnet) {
+      throw new HttpError(404, "tailnet not found");
+    }
+  }
+
+  /** HuJSON as the policy endpoints read it; a 400 when it is not. */
+  #readPolicy(text: string): Record<string, unknown> {
+    const errors: ParseError[] = [];
+    const value = parseJsonc(text, errors, { allowTrailingComma: true });
+    if (errors.length || typeof value !== "object" || value === null) {
+      throw new HttpError(
+        400,
+        `parsing policy: ${
+          errors.length
+            ? `${printParseErrorCode(errors[0].error)} at offset ${
+              errors[0].offset
+            }`
+            : "not an object"
+        }`,
+      );
+    }
+    return value as Record<string, unknown>;
+  }
+
+  /** What Tailscale would refuse in a policy (a small subset of its checks). */
+  #policyProblem(policy: Record<string, unknown>): string | null {
+    const groups = policy.groups ?? {};
+    if (
+      typeof groups !== "object" || groups === null || Array.isArray(groups)
+    ) {
+      return `"groups" must be an object`;
+    }
+    for (const [name, members] of Object.entries(groups)) {
+      if (!name.startsWith("group:")) {
+        return `group "${name}" must start with "group:"`;
+      }
+      if (!Array.isArray(members)) return `${name}: members must be a list`;
+      for (const m of members) {
+        if (
+          typeof m !== "string" ||
+          !(/^[^@\s]+@[^@\s]+$/.test(m) || m.startsWith("group:") ||
+            m.startsWith("autogroup:"))
+        ) {
+          return `${name}: invalid member ${JSON.stringify(m)}`;
+        }
+      }
+    }
+    return null;
+  }
+
+  #getPolicy(req: Request, tailnet: string): Reply {
+    this.#authorize(req, READ_POLICY);
+    this.#checkTailnet(tailnet);
+    const etag = this.policyEtag();
+    // HuJSON unless JSON is asked for (then comments are lost).
+    if ((req.headers.get("accept") ?? "").includes("application/json")) {
+      return {
+        status: 200,
+        body: this.#readPolicy(this.#policy),
+        headers: { etag },
+      };
+    }
+    return {
+      status: 200,
+      body: this.#policy,
+      headers: { etag, "content-type": "application/hujson" },
+    };
+  }
+
+  #setPolicy(req: Request, tailnet: string, text: string): Reply {
+    this.#authorize(req, WRITE_POLICY);
+    this.#checkTailnet(tailnet);
+    const ifMatch = req.headers.get("if-match");
+    if (ifMatch !== null && ifMatch !== this.policyEtag()) {
+      throw new HttpError(412, "precondition failed, invalid old hash");
+    }
+    const problem = this.#policyProblem(this.#readPolicy(text));
+    if (problem) throw new HttpError(400, problem);
+    this.#policy = text;
+    this.#policyVersion++;
+    return {
+      status: 200,
+      body: this.#policy,
+      headers: {
+        etag: this.policyEtag(),
+        "content-type": "application/hujson",
+      },
+    };
+  }
+
+  #validatePolicy(req: Request, tailnet: string, text: string): Reply {
+    this.#authorize(req, READ_POLICY);
+    this.#checkTailnet(tailnet);
+    let problem: string | null;
+    try {
+      problem = this.#policyProblem(this.#readPolicy(text));
+    } catch (e) {
+      problem = e instanceof HttpError ? e.message : String(e);
+    }
+    // Tailscale answers 200 either way; a problem comes as a message.
+    return { status: 200, body: problem ? { message: problem } : {} };
+  }
+
+  #listUsers(req: Request, tailnet: string): Reply {
+    this.#authorize(req, READ_USERS);
+    this.#checkTailnet(tailnet);
+    const logins = new Set<string>(this.#extraUsers);
+    for (const d of this.#devices.values()) {
+      if (!d.tags?.length && d.user) logins.add(d.user);
+    }
+    return {
+      status: 200,
+      body: {
+        users: [...logins].map((loginName) => ({
+          id: `u${stableHex(loginName).slice(0, 12)}`,
+          displayName: loginName.split("@")[0],
+          loginName,
+          tailnetId: "T1234CNTRL",
+          created: "2024-01-15T09:00:00Z",
+          type: "member",
+          role: "member",
+          status: "active",
+        })),
+      },
+    };
   }
 
   /** Adds a device (a copy), or replaces the one with the same nodeId. */

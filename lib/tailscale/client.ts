@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { kindOfStatus, TailscaleApiError } from "./errors.ts";
 import {
   AttributesResponseSchema,
@@ -13,7 +13,10 @@ import {
   DeviceListSchema,
   DeviceSchema,
   ErrorBodySchema,
+  PolicyValidationSchema,
+  type TailnetUser,
   TokenResponseSchema,
+  UserListSchema,
 } from "./schemas.ts";
 import type { TailscaleSettings } from "./settings.ts";
 import type { CachedToken, TokenCache } from "./token_cache.ts";
@@ -138,6 +141,78 @@ export class TailscaleClient {
     );
   }
 
+  /**
+   * The tailnet policy file as HuJSON text (comments and formatting kept)
+   * with its ETag, for a conditional write.
+   */
+  async getPolicyFile(): Promise<PolicyFile> {
+    const operation = "reading the tailnet policy file";
+    return await this.#call(
+      operation,
+      "GET",
+      `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/acl`,
+      (res) => readPolicyAnswer(operation, res),
+      { accept: null },
+    ).catch((e) => {
+      throw withScopes(e, ["policy_file"]);
+    });
+  }
+
+  /**
+   * Asks Tailscale whether `text` is a valid policy file; returns its
+   * complaint, or null when it has none.
+   */
+  async validatePolicyFile(text: string): Promise<string | null> {
+    const answer = await this.#call(
+      "validating the tailnet policy file",
+      "POST",
+      `/api/v2/tailnet/${
+        encodeURIComponent(this.#settings.tailnet)
+      }/acl/validate`,
+      (res) =>
+        parseAnswer(
+          "validating the tailnet policy file",
+          res,
+          PolicyValidationSchema,
+        ),
+      { hujson: text },
+    ).catch((e) => {
+      throw withScopes(e, ["policy_file"]);
+    });
+    return answer.message ?? null;
+  }
+
+  /**
+   * Replaces the policy file, only if it is still the version read
+   * (`If-Match`); a 412 is a {@linkcode TailscaleApiError} of kind
+   * "conflict". Returns the new version.
+   */
+  async setPolicyFile(text: string, etag: string): Promise<PolicyFile> {
+    const operation = "writing the tailnet policy file";
+    return await this.#call(
+      operation,
+      "POST",
+      `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/acl`,
+      (res) => readPolicyAnswer(operation, res),
+      { hujson: text, ifMatch: etag, accept: null },
+    ).catch((e) => {
+      throw withScopes(e, ["policy_file"]);
+    });
+  }
+
+  /** The tailnet's users (for mapping a Slack email to a Tailscale login). */
+  async listUsers(): Promise<TailnetUser[]> {
+    const body = await this.#request(
+      "listing the tailnet's users",
+      "GET",
+      `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/users`,
+      UserListSchema,
+    ).catch((e) => {
+      throw withScopes(e, ["users:read"]);
+    });
+    return body.users;
+  }
+
   /** Deletes a custom posture attribute (`DELETE …/attributes/{key}`). */
   async deletePostureAttribute(nodeId: string, key: string): Promise<void> {
     await this.#request(
@@ -162,10 +237,31 @@ export class TailscaleClient {
     schema: S,
     body?: unknown,
   ): Promise<z.output<S>> {
+    return await this.#call(
+      operation,
+      method,
+      path,
+      (res) => parseAnswer(operation, res, schema),
+      body === undefined ? undefined : { json: body },
+    );
+  }
+
+  /**
+   * One API call with retries, reading the answer with `read`. Every call
+   * the app makes is idempotent (a policy write carries If-Match), so a
+   * retry cannot double it.
+   */
+  async #call<T>(
+    operation: string,
+    method: string,
+    path: string,
+    read: (res: Response) => Promise<T>,
+    body?: RequestBody,
+  ): Promise<T> {
     const started = Date.now();
     for (let attempt = 1;; attempt++) {
       try {
-        return await this.#attempt(operation, method, path, schema, body);
+        return await this.#attempt(operation, method, path, read, body);
       } catch (e) {
         if (!(e instanceof TailscaleApiError) || !isTransient(e)) throw e;
         const backoff = Math.min(
@@ -183,13 +279,13 @@ export class TailscaleClient {
     }
   }
 
-  async #attempt<S extends z.ZodType>(
+  async #attempt<T>(
     operation: string,
     method: string,
     path: string,
-    schema: S,
-    body?: unknown,
-  ): Promise<z.output<S>> {
+    read: (res: Response) => Promise<T>,
+    body?: RequestBody,
+  ): Promise<T> {
     let token = await this.#accessToken(operation);
     let res = await this.#send(operation, method, path, token, body);
     if (res.status === 401 && token.fromCache) {
@@ -200,7 +296,7 @@ export class TailscaleClient {
       token = await this.#accessToken(operation);
       res = await this.#send(operation, method, path, token, body);
     }
-    return await parseAnswer(operation, res, schema);
+    return await read(res);
   }
 
   async #send(
@@ -208,17 +304,27 @@ export class TailscaleClient {
     method: string,
     path: string,
     token: CachedToken,
-    body: unknown,
+    body: RequestBody | undefined,
   ): Promise<Response> {
     try {
       return await this.#fetch(`${this.#settings.baseUrl}${path}`, {
         method,
         headers: {
           Authorization: `Bearer ${token.accessToken}`,
-          Accept: "application/json",
-          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          // The policy file is read as HuJSON (comments kept): no JSON Accept.
+          ...(body?.accept === null
+            ? {}
+            : { Accept: body?.accept ?? "application/json" }),
+          ...(body?.json !== undefined
+            ? { "Content-Type": "application/json" }
+            : body?.hujson !== undefined
+            ? { "Content-Type": "application/hujson" }
+            : {}),
+          ...(body?.ifMatch ? { "If-Match": body.ifMatch } : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body?.json !== undefined
+          ? JSON.stringify(body.json)
+          : body?.hujson,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (e) {
@@ -285,6 +391,48 @@ export class TailscaleClient {
     )
       .join("");
   }
+}
+
+/** What a request sends besides the token. */
+type RequestBody = {
+  json?: unknown;
+  hujson?: string;
+  ifMatch?: string;
+  /** Accept header; null sends none. Default application/json. */
+  accept?: string | null;
+};
+
+/** The policy file as text, and the version it is. */
+export type PolicyFile = { text: string; etag: string };
+
+function withScopes(e: unknown, scopes: string[]): unknown {
+  return e instanceof TailscaleApiError && e.kind === "scope"
+    ? e.needing(scopes)
+    : e;
+}
+
+/** A policy file answer: the HuJSON body and its ETag. */
+async function readPolicyAnswer(
+  operation: string,
+  res: Response,
+): Promise<PolicyFile> {
+  const etag = res.headers.get("ETag");
+  if (!res.ok) return await parseAnswer(operation, res, z.never());
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    throw networkError(operation, e);
+  }
+  if (!etag) {
+    throw new TailscaleApiError({
+      operation,
+      status: res.status,
+      kind: "bad_response",
+      tailscaleMessage: "the answer had no ETag",
+    });
+  }
+  return { text, etag };
 }
 
 function isTransient(e: TailscaleApiError): boolean {

@@ -17,6 +17,7 @@ export type TailscaleErrorKind =
   | "scope" // 403: the OAuth client lacks a scope
   | "not_found" // 404
   | "rejected" // 400 and other 4xx: Tailscale refused the request
+  | "conflict" // 412: the policy file changed since it was read
   | "rate_limited" // 429
   | "server" // 5xx
   | "network" // no HTTP answer at all
@@ -61,6 +62,11 @@ export class TailscaleApiError extends Error {
   afterAttempts(attempts: number, elapsedMs: number): TailscaleApiError {
     return new TailscaleApiError({ ...this.#init, attempts, elapsedMs });
   }
+
+  /** The same error, naming the scopes this operation needs. */
+  needing(scopes: readonly string[]): TailscaleApiError {
+    return new TailscaleApiError({ ...this.#init, scopes });
+  }
 }
 
 type ErrorInit = {
@@ -71,6 +77,8 @@ type ErrorInit = {
   retryAfterSeconds?: number;
   attempts?: number;
   elapsedMs?: number;
+  /** Scopes the failed operation needs (default {@linkcode REQUIRED_SCOPES}). */
+  scopes?: readonly string[];
 };
 
 /** Maps an HTTP status to the kind of failure it means. */
@@ -78,6 +86,7 @@ export function kindOfStatus(status: number): TailscaleErrorKind {
   if (status === 401) return "credentials";
   if (status === 403) return "scope";
   if (status === 404) return "not_found";
+  if (status === 412) return "conflict";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "server";
   return "rejected";
@@ -95,7 +104,11 @@ function describe(init: ErrorInit): string {
         said;
     case "scope":
       return `The Tailscale OAuth client is missing a permission needed for ${init.operation}${status}. ` +
-        `It needs the scopes ${REQUIRED_SCOPES.join(" and ")}. ${said}`;
+        `It needs the scope${
+          (init.scopes ?? REQUIRED_SCOPES).length > 1 ? "s" : ""
+        } ${
+          (init.scopes ?? REQUIRED_SCOPES).join(" and ")
+        } (Tailscale admin console → Settings → OAuth clients). ${said}`;
     case "not_found":
       return `Tailscale found nothing while ${init.operation}${status}. ${said}`;
     case "rate_limited":
@@ -108,5 +121,7 @@ function describe(init: ErrorInit): string {
       return `Tailscale sent an unexpected answer while ${init.operation}${status}. ${said}`;
     case "rejected":
       return `Tailscale refused ${init.operation}${status}. ${said}`;
+    case "conflict":
+      return `The policy file changed while ${init.operation}${status}. ${said}`;
   }
 }

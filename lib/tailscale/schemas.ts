@@ -59,3 +59,24 @@ export const ErrorBodySchema = z.object({
   error: z.string().optional(),
   error_description: z.string().optional(),
 });
+
+/**
+ * `POST /api/v2/tailnet/{tailnet}/acl/validate`: `{}` when the policy is
+ * fine, else a message (and details the app does not need).
+ */
+export const PolicyValidationSchema = z.object({
+  message: z.string().optional(),
+});
+
+/** A tailnet user, reduced to what identity mapping needs. */
+export const TailnetUserSchema = z.object({
+  id: z.string(),
+  loginName: z.string(),
+  displayName: z.string().default(""),
+  status: z.string().default("active"),
+});
+/** A tailnet user. */
+export type TailnetUser = z.output<typeof TailnetUserSchema>;
+
+/** `GET /api/v2/tailnet/{tailnet}/users`. */
+export const UserListSchema = z.object({ users: z.array(TailnetUserSchema) });

@@ -1,0 +1,87 @@
+/**
+ * Time-bound group membership, done the only way Tailscale allows: by
+ * editing the tailnet policy file. Each change reads the file with its ETag,
+ * edits one group's member list, has Tailscale validate the result, and
+ * writes it with `If-Match`; when someone else edited the file in between
+ * (412), it reads and applies the change again, a bounded number of times.
+ *
+ * @module
+ */
+import { addMember, PolicyFileError, removeMember } from "./group_members.ts";
+import { TailscaleApiError } from "../tailscale/errors.ts";
+import type { TailscaleClient } from "../tailscale/client.ts";
+
+/** Attempts per change before a run of concurrent edits wins. */
+export const MAX_POLICY_ATTEMPTS = 5;
+
+/** What a membership change did. */
+export type MembershipResult = {
+  /** False when nothing needed changing (already a member / not a member). */
+  changed: boolean;
+  /** How many read–edit–write rounds it took. */
+  attempts: number;
+};
+
+async function change(
+  tailscale: TailscaleClient,
+  edit: (text: string) => { text: string; changed: boolean },
+): Promise<MembershipResult> {
+  for (let attempt = 1;; attempt++) {
+    const { text, etag } = await tailscale.getPolicyFile();
+    const edited = edit(text);
+    if (!edited.changed) return { changed: false, attempts: attempt };
+    const problem = await tailscale.validatePolicyFile(edited.text);
+    if (problem) {
+      throw new PolicyFileError(
+        `Tailscale would not accept the edited policy file: ${problem}`,
+      );
+    }
+    try {
+      await tailscale.setPolicyFile(edited.text, etag);
+      return { changed: true, attempts: attempt };
+    } catch (e) {
+      const conflict = e instanceof TailscaleApiError && e.kind === "conflict";
+      if (!conflict || attempt >= MAX_POLICY_ATTEMPTS) throw e;
+    }
+  }
+}
+
+/**
+ * Adds `login` to `group`. `changed: false` means they were already a
+ * member: the app did not add them, so it must not remove them later.
+ *
+ * @throws {PolicyFileError} when the group does not exist (it is never
+ * created) or Tailscale would not accept the result.
+ */
+export function addToGroup(
+  tailscale: TailscaleClient,
+  group: string,
+  login: string,
+): Promise<MembershipResult> {
+  return change(tailscale, (text) => addMember(text, group, login));
+}
+
+/** Removes `login` from `group`; `changed: false` when they were not in it. */
+export function removeFromGroup(
+  tailscale: TailscaleClient,
+  group: string,
+  login: string,
+): Promise<MembershipResult> {
+  return change(tailscale, (text) => removeMember(text, group, login));
+}
+
+/**
+ * The Tailscale login for a Slack email: an override when one is set, else
+ * the tailnet user whose loginName is that email; null when there is none.
+ */
+export async function tailscaleLogin(
+  tailscale: TailscaleClient,
+  email: string,
+  overrides: Readonly<Record<string, string>> = {},
+): Promise<string | null> {
+  const key = email.toLowerCase();
+  if (overrides[key]) return overrides[key];
+  const users = await tailscale.listUsers();
+  return users.find((u) => u.loginName.toLowerCase() === key)?.loginName ??
+    null;
+}
