@@ -50,6 +50,7 @@ import {
   ViewSubmissionSchema,
 } from "../lib/payloads.ts";
 import {
+  describedDevice,
   newRecord,
   type RequestRecord,
   RequestStore,
@@ -111,8 +112,7 @@ const loadingView: ModalView = {
 };
 
 function deviceLabel(record: RequestRecord): string {
-  const device = snapshotOf(record);
-  return device ? deviceName(device) : record.device_id;
+  return deviceName(describedDevice(record));
 }
 
 function profileLabel(record: RequestRecord): string {

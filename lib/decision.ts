@@ -38,12 +38,14 @@ import {
   claimDecision,
   claimIsStale,
   DEFAULT_SETTLE_MS,
+  describedDevice,
   newRecord,
   RecordError,
   type RequestRecord,
   RequestStore,
   snapshotOf,
   withEvent,
+  withNotified,
 } from "./requests.ts";
 import {
   type Device,
@@ -174,17 +176,12 @@ export async function describeRecord(
   record: RequestRecord,
   profile: Profile,
 ): Promise<RequestSummary> {
-  const device: Device = snapshotOf(record) ?? {
-    nodeId: record.device_id,
-    hostname: record.device_id,
-    name: "",
-    user: "",
-    os: "",
-    addresses: [],
-    tags: [],
-  };
   const requester = await lookupPerson(ctx.client, record.requester);
-  return summaryOf(record, { profile, device, requester });
+  return summaryOf(record, {
+    profile,
+    device: describedDevice(record),
+    requester,
+  });
 }
 
 function summaryOf(
@@ -438,13 +435,7 @@ async function carryOut(
       await post(ctx.client, current.approver, noticeMessage(note));
     }
   }
-  current = withEvent(
-    { ...current, notified: true, notify_failures: failures },
-    "notified",
-    "app",
-    new Date(),
-    failures.length ? failures.join("; ") : undefined,
-  );
+  current = withNotified(current, failures, new Date());
   await ctx.store.put(current);
   return current;
 }
@@ -621,7 +612,8 @@ async function grantExtension(
   }
 }
 
-function promptOf(record: RequestRecord): MessageRef | undefined {
+/** The approver's prompt message, once it was posted. */
+export function promptOf(record: RequestRecord): MessageRef | undefined {
   return record.prompt_channel && record.prompt_ts
     ? { channel: record.prompt_channel, ts: record.prompt_ts }
     : undefined;

@@ -21,17 +21,20 @@ import {
   type DecisionContext,
   describeRecord,
   outcomeOf,
+  promptOf,
   resultOf,
   type StepResult,
 } from "./decision.ts";
 import { formatDuration } from "./durations.ts";
 import { errorText } from "./error_text.ts";
-import { announceOutcome, type MessageRef, post } from "./notify.ts";
+import { announceOutcome, post } from "./notify.ts";
 import {
   claimDecision,
   DEFAULT_SETTLE_MS,
+  describedDevice,
   type RequestRecord,
   withEvent,
+  withNotified,
 } from "./requests.ts";
 import {
   cancelEvents,
@@ -78,17 +81,12 @@ export function isActiveGrant(record: RequestRecord, now: Date): boolean {
     Date.parse(record.expires_at ?? "") > now.getTime();
 }
 
-async function factsOf(
-  ctx: DecisionContext,
-  record: RequestRecord,
-  profile: Profile,
-): Promise<GrantFacts> {
-  const s = await describeRecord(ctx, record, profile);
+function factsOf(record: RequestRecord, profile: Profile): GrantFacts {
   return {
     requesterId: record.requester,
     approverId: record.approver,
     profile,
-    device: s.device,
+    device: describedDevice(record),
     expiresAt: new Date(record.expires_at ?? 0),
   };
 }
@@ -135,7 +133,7 @@ async function remind(
   const sent = await post(
     ctx.client,
     record.requester,
-    reminderMessage(await factsOf(ctx, record, profile), extend),
+    reminderMessage(factsOf(record, profile), extend),
   );
   if (!sent.ok) console.error(`reminder for ${record.id}: ${sent.error}`);
 }
@@ -207,7 +205,7 @@ async function expire(
   );
   await ctx.store.put(ended);
   if (!profile) return;
-  const message = grantEndedMessage(await factsOf(ctx, record, profile), {
+  const message = grantEndedMessage(factsOf(record, profile), {
     kind: "expired",
     ...(stillSetUntil ? { stillSetUntil } : {}),
   });
@@ -273,24 +271,13 @@ export async function endPending(
     schedule: await cancelEvents(ctx.client, claim.record.schedule ?? []),
   };
   if (profile) {
-    const summary = await describeRecord(ctx, current, profile);
-    const prompt: MessageRef | undefined =
-      current.prompt_channel && current.prompt_ts
-        ? { channel: current.prompt_channel, ts: current.prompt_ts }
-        : undefined;
     const failures = await announceOutcome(
       ctx.client,
-      summary,
+      await describeRecord(ctx, current, profile),
       outcomeOf(current),
-      prompt,
+      promptOf(current),
     );
-    current = withEvent(
-      { ...current, notified: true, notify_failures: failures },
-      "notified",
-      "app",
-      new Date(),
-      failures.length ? failures.join("; ") : undefined,
-    );
+    current = withNotified(current, failures, new Date());
   }
   await ctx.store.put(current);
   await completeReview(ctx, current, resultOf(outcomeOf(current)));
@@ -372,7 +359,7 @@ export async function revokeGrant(
   await ctx.store.put(ended);
   const profile = findProfile(ctx.config, record.attribute);
   if (profile) {
-    const message = grantEndedMessage(await factsOf(ctx, record, profile), {
+    const message = grantEndedMessage(factsOf(record, profile), {
       kind: "revoked",
       by: actor,
       ...(reason ? { reason } : {}),

@@ -135,6 +135,37 @@ export function snapshotOf(record: RequestRecord): Device | null {
     : null;
 }
 
+/**
+ * The device to describe the request with: as the submission saw it, or
+ * just its node ID when the record has no snapshot. Never asks Tailscale.
+ */
+export function describedDevice(record: RequestRecord): Device {
+  return snapshotOf(record) ?? {
+    nodeId: record.device_id,
+    hostname: record.device_id,
+    name: "",
+    user: "",
+    os: "",
+    addresses: [],
+    tags: [],
+  };
+}
+
+/** Marks everyone told, with what could not be delivered (pure). */
+export function withNotified(
+  record: RequestRecord,
+  failures: string[],
+  now: Date,
+): RequestRecord {
+  return withEvent(
+    { ...record, notified: true, notify_failures: failures },
+    "notified",
+    "app",
+    now,
+    failures.length ? failures.join("; ") : undefined,
+  );
+}
+
 /** Appends a transition (pure). */
 export function withEvent(
   record: RequestRecord,
