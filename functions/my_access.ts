@@ -51,11 +51,11 @@ import {
 } from "../lib/payloads.ts";
 import {
   describedDevice,
-  newRecord,
   type RequestRecord,
   RequestStore,
   snapshotOf,
 } from "../lib/requests.ts";
+import { submitRequest } from "../lib/submit_request.ts";
 import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
 
 /**
@@ -245,7 +245,12 @@ async function extendTarget(
   client: Client,
   userId: string,
   grantId: string,
-): Promise<{ ok: true; target: ExtendTarget } | { ok: false; why: string }> {
+): Promise<
+  { ok: true; target: ExtendTarget; record: RequestRecord } | {
+    ok: false;
+    why: string;
+  }
+> {
   const record = await new RequestStore(client).get(grantId);
   const now = new Date();
   if (!record || record.requester !== userId) {
@@ -283,7 +288,7 @@ async function extendTarget(
         `${profile.description} allows at most this much in all, so it cannot be extended further.`,
     };
   }
-  return { ok: true, target };
+  return { ok: true, target, record };
 }
 
 async function showExtend(
@@ -517,8 +522,7 @@ export default SlackFunction(
     if (Object.keys(errors).length) {
       return { response_action: "errors", errors };
     }
-    const store = new RequestStore(client);
-    const original = (await store.get(target.grantId))!;
+    const original = found.record;
     const request: AccessRequest = {
       id: crypto.randomUUID(),
       requester: user.id,
@@ -529,31 +533,16 @@ export default SlackFunction(
       reason,
       extends: original.id,
     };
-    try {
-      await store.put(
-        newRecord(request, new Date(), snapshotOf(original) ?? undefined),
-      );
-    } catch (e) {
-      console.error(errorText(e));
+    const failed = await submitRequest(
+      client,
+      function_data.execution_id,
+      request,
+      snapshotOf(original) ?? undefined,
+    );
+    if (failed) {
       return {
         response_action: "errors",
-        errors: {
-          [form.blockIds.reason ?? FIELD.reason]:
-            "Your request could not be saved. Nothing was sent; try again.",
-        },
-      };
-    }
-    const done = await client.functions.completeSuccess({
-      function_execution_id: function_data.execution_id,
-      outputs: { request },
-    });
-    if (!done.ok) {
-      return {
-        response_action: "errors",
-        errors: {
-          [form.blockIds.reason ?? FIELD.reason]:
-            `The request could not be sent (${done.error}). Try again.`,
-        },
+        errors: { [form.blockIds.reason ?? FIELD.reason]: failed },
       };
     }
   },

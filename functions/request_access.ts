@@ -37,7 +37,7 @@ import {
   SuggestionSchema,
   ViewActionSchema,
 } from "../lib/payloads.ts";
-import { newRecord, RequestStore } from "../lib/requests.ts";
+import { submitRequest } from "../lib/submit_request.ts";
 import {
   type Device,
   TailscaleApiError,
@@ -328,34 +328,17 @@ export default SlackFunction(
         approver: approverId,
         reason,
       };
-      // Recorded before any message goes out: nothing is lost if a later
-      // step dies, and every decision is checked against this record.
-      try {
-        await new RequestStore(client).put(
-          newRecord(request, new Date(), device),
-        );
-      } catch (e) {
-        console.error(errorText(e));
+      // Recorded before any message goes out (see submitRequest).
+      const failed = await submitRequest(
+        client,
+        checked.data.function_data.execution_id,
+        request,
+        device,
+      );
+      if (failed) {
         return {
           response_action: "errors",
-          errors: {
-            [form.blockIds.reason ?? FIELD.profile]:
-              "Your request could not be saved. Nothing was sent; try again.",
-          },
-        };
-      }
-      const done = await client.functions.completeSuccess({
-        function_execution_id: checked.data.function_data.execution_id,
-        outputs: { request },
-      });
-      if (!done.ok) {
-        console.error(`functions.completeSuccess failed: ${done.error}`);
-        return {
-          response_action: "errors",
-          errors: {
-            [form.blockIds.reason ?? FIELD.profile]:
-              `The request could not be sent (${done.error}). Try again.`,
-          },
+          errors: { [form.blockIds.reason ?? FIELD.profile]: failed },
         };
       }
     },

@@ -53,11 +53,6 @@ function groupNode(tree: Node, group: string): Node | undefined {
   return findNodeAtLocation(tree, ["groups", group]);
 }
 
-/** Whether the policy file defines `group` (under "groups"). */
-export function hasGroup(text: string, group: string): boolean {
-  return groupNode(parse(text), group) !== undefined;
-}
-
 /**
  * The members of `group`, or null when the policy file does not define it.
  *
