@@ -27,6 +27,10 @@ export const RequestsDatastore = DefineDatastore({
     approver: { type: Schema.slack.types.user_id },
     attribute: { type: Schema.types.string },
     device_id: { type: Schema.types.string },
+    /** Group profiles: the Tailscale login added to the group. */
+    login: { type: Schema.types.string },
+    /** Group profiles: adding → added | present; added → removed. */
+    membership: { type: Schema.types.string },
     duration_seconds: { type: Schema.types.integer },
     reason: { type: Schema.types.string },
     /** pending → approved → granted → revoked | expired; pending → denied | cancelled | expired; failed. */

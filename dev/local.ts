@@ -135,21 +135,27 @@ export type Transcript = {
   verdict: string;
 };
 
-function pickProfile(name: string | undefined): Profile {
-  if (!name) return config.profiles[0];
-  const wanted = name.toLowerCase();
-  const exact = config.profiles.find((p) =>
-    p.description.toLowerCase() === wanted ||
-    p.attribute.toLowerCase() === wanted
+/** A device profile: what this demo plays (group grants have their tests). */
+type DeviceProfile = Profile & { attribute: string };
+
+function pickProfile(name: string | undefined): DeviceProfile {
+  const devices = config.profiles.filter((p): p is DeviceProfile =>
+    p.attribute !== undefined
   );
-  const prefixed = config.profiles.filter((p) =>
+  if (!name) return devices[0];
+  const wanted = name.toLowerCase();
+  const exact = devices.find((p) =>
+    p.description.toLowerCase() === wanted ||
+    p.key.toLowerCase() === wanted
+  );
+  const prefixed = devices.filter((p) =>
     p.description.toLowerCase().startsWith(wanted)
   );
   const found = exact ?? (prefixed.length === 1 ? prefixed[0] : undefined);
   if (!found) {
     throw new Error(
       `no profile "${name}" in config.ts (profiles: ${
-        config.profiles.map((p) => `"${p.description}"`).join(", ")
+        devices.map((p) => `"${p.description}"`).join(", ")
       })`,
     );
   }

@@ -322,7 +322,7 @@ export default SlackFunction(
       const request: AccessRequest = {
         id: crypto.randomUUID(),
         requester: requesterId,
-        attribute: profile!.attribute,
+        attribute: profile!.key,
         device_id: v.device!,
         duration_seconds: durationSeconds,
         approver: approverId,

@@ -29,10 +29,12 @@ export const AccessRequestType = DefineType({
     /** Key of the request's record in the `requests` datastore. */
     id: { type: Schema.types.string },
     requester: { type: Schema.slack.types.user_id },
-    /** The profile's attribute key: the profile's identity in config.ts. */
+    /** The profile's key (its attribute or group): its identity in config.ts. */
     attribute: { type: Schema.types.string },
-    /** Tailscale node ID of the chosen device. */
+    /** Tailscale node ID of the chosen device; empty for a group profile. */
     device_id: { type: Schema.types.string },
+    /** For a group profile: the Tailscale login the approver is asked to add. */
+    login: { type: Schema.types.string },
     duration_seconds: { type: Schema.types.integer },
     approver: { type: Schema.slack.types.user_id },
     reason: { type: Schema.types.string },
@@ -46,7 +48,9 @@ export const AccessRequestSchema = z.object({
   id: z.string().min(1),
   requester: z.string().regex(/^[UW][A-Z0-9]+$/),
   attribute: z.string().min(1),
-  device_id: z.string().min(1),
+  /** Empty for a group profile, which has no device. */
+  device_id: z.string(),
+  login: z.string().min(1).optional(),
   duration_seconds: z.number().int().positive(),
   approver: z.string().regex(/^[UW][A-Z0-9]+$/),
   reason: z.string().trim().min(1),

@@ -31,6 +31,18 @@ const AttributeKey = z.string()
     message: 'needs a name after "custom:"',
   });
 
+/**
+ * A group in the tailnet policy file: `group:` and a name of letters,
+ * digits, `-`, `_` and `.`. Autogroups are Tailscale's own and cannot be
+ * edited.
+ */
+const GroupName = z.string()
+  .regex(/^group:[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    message:
+      'must be a policy-file group such as "group:prod" ("group:" then letters, digits, "-", "_" or ".")',
+  })
+  .max(100, { message: "must be at most 100 characters long" });
+
 /** Public (C…) or private (G…) channel IDs as Slack shows them in "About". */
 const ChannelId = z.string().regex(/^[CG][A-Z0-9]{6,}$/, {
   message:
@@ -55,8 +67,16 @@ export const ProfileSchema = z.object({
     .max(75, {
       message: "must be at most 75 characters (Slack's option text limit)",
     }),
-  /** The custom posture attribute set to `true` while access lasts. */
-  attribute: AttributeKey,
+  /**
+   * The custom posture attribute set to `true` on the chosen device while
+   * access lasts. A profile has this or `group`, never both.
+   */
+  attribute: AttributeKey.optional(),
+  /**
+   * The policy-file group the requester (their Tailscale login) is a member
+   * of while access lasts. A profile has this or `attribute`, never both.
+   */
+  group: GroupName.optional(),
   /** Longest grant offered, in seconds. */
   maxSeconds: z.number({ message: "must be a number of seconds" })
     .int({ message: "must be a whole number of seconds" })
@@ -101,6 +121,23 @@ export const ProfileSchema = z.object({
   /** Slack user groups whose members may approve (checked at click time). */
   approverGroups: z.array(UsergroupId).optional(),
 }).strict().superRefine((p, ctx) => {
+  if ((p.attribute === undefined) === (p.group === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [p.attribute === undefined ? "attribute" : "group"],
+      message: p.attribute === undefined
+        ? 'needs either "attribute" (a device posture attribute) or "group" (a policy-file group)'
+        : 'cannot have both "attribute" and "group": a profile grants one or the other',
+    });
+  }
+  if (p.group !== undefined && p.allowAnyDevice) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["allowAnyDevice"],
+      message:
+        "does not apply to a group profile: group access follows the person, not a device",
+    });
+  }
   if (
     p.maxExtendedSeconds !== undefined && p.maxExtendedSeconds < p.maxSeconds
   ) {
@@ -112,8 +149,15 @@ export const ProfileSchema = z.object({
   }
 }).transform((p) => ({
   ...p,
+  /** The profile's identity: its attribute key or its group. */
+  key: (p.attribute ?? p.group)!,
   maxExtendedSeconds: p.maxExtendedSeconds ?? p.maxSeconds,
 }));
+
+/** Slack email → Tailscale login, for people whose logins differ. */
+const LoginMap = z.record(Email, Email, {
+  message: "must map Slack emails to Tailscale logins",
+});
 
 /** The whole configuration: at least one profile, attributes unique. */
 export const ConfigSchema = z.object({
@@ -125,19 +169,26 @@ export const ConfigSchema = z.object({
    * Tailscale access" and may revoke any grant (with a reason).
    */
   admins: z.array(Email).default([]),
+  /**
+   * Slack email → Tailscale login, for group profiles, where someone's
+   * Tailscale login is not their Slack email. Overrides an admin sets with
+   * the "Tailscale login overrides" shortcut take precedence.
+   */
+  tailscaleLogins: LoginMap.default({}),
 }).strict().superRefine((config, ctx) => {
   const seen = new Map<string, number>();
   config.profiles.forEach((profile, index) => {
     // Tailscale compares attribute keys case-insensitively.
-    const key = profile.attribute.toLowerCase();
+    const key = profile.key.toLowerCase();
+    const field = profile.attribute !== undefined ? "attribute" : "group";
     const first = seen.get(key);
     if (first !== undefined) {
       ctx.addIssue({
         code: "custom",
-        path: ["profiles", index, "attribute"],
-        message: `"${profile.attribute}" is already used by profile ${
-          first + 1
-        } (attribute keys are compared case-insensitively)`,
+        path: ["profiles", index, field],
+        message: `"${profile.key}" is already used by profile ${first + 1} (${
+          field === "group" ? "groups" : "attribute keys"
+        } are compared case-insensitively)`,
       });
     } else {
       seen.set(key, index);
@@ -202,10 +253,13 @@ function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
   return `${where}: ${message}`;
 }
 
-/** Finds a profile by its attribute key (the profile's identity). */
+/**
+ * Finds a profile by its key (its attribute or group: the profile's
+ * identity, stored on every request as `attribute`).
+ */
 export function findProfile(
   config: Config,
-  attribute: string,
+  key: string,
 ): Profile | undefined {
-  return config.profiles.find((p) => p.attribute === attribute);
+  return config.profiles.find((p) => p.key === key);
 }

@@ -38,21 +38,28 @@ import {
   claimDecision,
   claimIsStale,
   DEFAULT_SETTLE_MS,
-  describedDevice,
   newRecord,
   RecordError,
   type RequestRecord,
   RequestStore,
   snapshotOf,
+  targetOf,
   withEvent,
   withNotified,
 } from "./requests.ts";
 import {
-  type Device,
   TailscaleApiError,
   type TailscaleClient,
   tailscaleFromEnv,
 } from "./tailscale/mod.ts";
+import {
+  extensionProblem,
+  GroupGrantError,
+  joinGroup,
+} from "./group_grants.ts";
+import { missingGroupText, readGroup } from "./policy/membership.ts";
+import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
+import type { Target } from "./target.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -107,7 +114,7 @@ export function decisionContext(
 type Resolved = {
   profile: Profile;
   tailscale: TailscaleClient;
-  device: Device;
+  target: Target;
   requester: SlackPerson | null;
 };
 
@@ -139,6 +146,15 @@ async function resolve(
       } not set), so nothing was granted. Ask a tailnet admin to set them with \`slack env add\`.`,
     };
   }
+  if (profile.group) {
+    return await resolveGroup(
+      ctx,
+      record,
+      profile,
+      built.tailscale,
+      describeOnly,
+    );
+  }
   try {
     const snapshot = describeOnly ? snapshotOf(record) : null;
     const [device, requester] = await Promise.all([
@@ -147,7 +163,12 @@ async function resolve(
     ]);
     return {
       ok: true,
-      value: { profile, tailscale: built.tailscale, device, requester },
+      value: {
+        profile,
+        tailscale: built.tailscale,
+        target: { kind: "device", device },
+        requester,
+      },
     };
   } catch (e) {
     if (e instanceof TailscaleApiError && e.kind === "not_found") {
@@ -168,6 +189,53 @@ async function resolve(
 }
 
 /**
+ * A group profile's request: the login recorded at submission, and (unless
+ * only describing it) the group checked to still exist in the policy file.
+ */
+async function resolveGroup(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+  tailscale: TailscaleClient,
+  describeOnly: boolean,
+): Promise<{ ok: true; value: Resolved } | { ok: false; message: string }> {
+  const group = profile.group!;
+  if (!record.login) {
+    return {
+      ok: false,
+      message:
+        `This request names no Tailscale login to add to \`${group}\`, so nothing was granted. Request access again.`,
+    };
+  }
+  if (!describeOnly) {
+    try {
+      if (await readGroup(tailscale, group) === null) {
+        return {
+          ok: false,
+          message: `${missingGroupText(group)} Nothing was granted.`,
+        };
+      }
+    } catch (e) {
+      return {
+        ok: false,
+        message: `Could not read the tailnet policy file: ${
+          textOf(e)
+        } Nothing was granted.`,
+      };
+    }
+  }
+  return {
+    ok: true,
+    value: {
+      profile,
+      tailscale,
+      target: { kind: "group", group, login: record.login },
+      requester: await lookupPerson(ctx.client, record.requester),
+    },
+  };
+}
+
+/**
  * The request as messages describe it, without asking Tailscale: the device
  * as the submission saw it (or just its node ID).
  */
@@ -177,23 +245,19 @@ export async function describeRecord(
   profile: Profile,
 ): Promise<RequestSummary> {
   const requester = await lookupPerson(ctx.client, record.requester);
-  return summaryOf(record, {
-    profile,
-    device: describedDevice(record),
-    requester,
-  });
+  return summaryOf(record, { profile, target: targetOf(record), requester });
 }
 
 function summaryOf(
   record: RequestRecord,
-  r: Pick<Resolved, "profile" | "device" | "requester">,
+  r: Pick<Resolved, "profile" | "target" | "requester">,
 ): RequestSummary {
   return {
     requesterId: record.requester,
     approverId: record.approver,
     requesterEmail: r.requester?.email,
     profile: r.profile,
-    device: r.device,
+    target: r.target,
     durationSeconds: record.duration_seconds,
     reason: record.reason,
     ...(record.extends
@@ -216,6 +280,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
       expiresAt: new Date(record.expires_at ?? record.planned_expiry ?? 0),
       selfApproved: record.requester === record.approver,
       ...(record.decision_note ? { note: record.decision_note } : {}),
+      ...(record.membership === "present" ? { alreadyMember: true } : {}),
     };
   }
   if (record.state === "denied") {
@@ -502,9 +567,20 @@ async function grant(
     record.planned_expiry ?? Date.now() + record.duration_seconds * 1000,
   );
   const now = new Date();
+  let current = record;
   try {
-    const already = await writeGrant(ctx, record, r, planned, resumed);
-    // Tell the requester before it ends, and when it has.
+    let already = false;
+    if (r.target.kind === "group") {
+      current = await joinGroup(
+        { client: ctx.client, store: ctx.store, tailscale: r.tailscale },
+        record,
+        resumed,
+      );
+      // Removal must not hang on one trigger alone.
+      await ensureReconcileSchedule(ctx.client);
+    } else already = await writeGrant(ctx, record, r, planned, resumed);
+    // Tell the requester before it ends, and when it has (and, for a
+    // group, take the login out of it).
     const schedule = await scheduleEvents(
       ctx.client,
       record.id,
@@ -512,7 +588,7 @@ async function grant(
     );
     return withEvent(
       {
-        ...record,
+        ...current,
         state: "granted",
         expires_at: planned.toISOString(),
         granted_at: record.granted_at ?? now.toISOString(),
@@ -521,12 +597,15 @@ async function grant(
       "granted",
       "app",
       now,
-      already
+      current.membership === "present"
+        ? `${current.login} was already in ${current.attribute}; nothing added, until ${planned.toISOString()}`
+        : already
         ? `found already set until ${planned.toISOString()}`
         : `until ${planned.toISOString()}`,
     );
   } catch (e) {
-    return failedRecord(record, textOf(e), now);
+    if (e instanceof GroupGrantError) current = e.record;
+    return failedRecord(current, textOf(e), now);
   }
 }
 
@@ -570,7 +649,11 @@ async function grantExtension(
         now,
       );
     }
-    const already = await writeGrant(ctx, record, r, planned, resumed);
+    let already = false;
+    if (r.target.kind === "group") {
+      const problem = await extensionProblem(r.tailscale, original);
+      if (problem) return failedRecord(record, problem, now);
+    } else already = await writeGrant(ctx, record, r, planned, resumed);
     const kept = await cancelEvents(ctx.client, original.schedule ?? [], [
       "reminder",
       "expiry",

@@ -10,9 +10,13 @@
  * @module
  */
 import { slackDate } from "./blocks/approval_messages.ts";
+import { noticeMessage } from "./blocks/approval_messages.ts";
+import { escapeMrkdwn } from "./device_text.ts";
+import { released, releaseMembership } from "./group_grants.ts";
 import {
   grantEndedMessage,
   type GrantFacts,
+  type MembershipEnd,
   nudgeMessage,
   reminderMessage,
 } from "./blocks/lifecycle_messages.ts";
@@ -31,8 +35,9 @@ import { announceOutcome, post } from "./notify.ts";
 import {
   claimDecision,
   DEFAULT_SETTLE_MS,
-  describedDevice,
+  groupOf,
   type RequestRecord,
+  targetOf,
   withEvent,
   withNotified,
 } from "./requests.ts";
@@ -40,6 +45,7 @@ import {
   cancelEvents,
   type LifecycleEvent,
   REMINDER_BEFORE_MS,
+  triggersOf,
 } from "./schedule.ts";
 import { tailscaleFromEnv } from "./tailscale/mod.ts";
 
@@ -64,7 +70,7 @@ export async function handleScheduled(
       if (profile) await remind(ctx, record, profile, now);
       return;
     case "expiry":
-      await expire(ctx, record, profile, now);
+      await expireGrant(ctx, record, profile, now);
       return;
     case "timeout":
       await timeOut(ctx, record, profile, now);
@@ -86,7 +92,7 @@ function factsOf(record: RequestRecord, profile: Profile): GrantFacts {
     requesterId: record.requester,
     approverId: record.approver,
     profile,
-    device: describedDevice(record),
+    target: targetOf(record),
     expiresAt: new Date(record.expires_at ?? 0),
   };
 }
@@ -140,46 +146,57 @@ async function remind(
 
 /** The URL of the "My Tailscale access" link trigger, if it exists. */
 async function myAccessUrl(ctx: DecisionContext): Promise<string | null> {
-  let cursor: string | undefined;
-  try {
-    do {
-      const res = await ctx.client.workflows.triggers.list({
-        limit: 100,
-        ...(cursor ? { cursor } : {}),
-      });
-      if (!res.ok) {
-        console.error(`workflows.triggers.list: ${res.error}`);
-        return null;
-      }
-      for (const t of (res.triggers ?? []) as Record<string, unknown>[]) {
-        const workflow = t.workflow as { callback_id?: string } | undefined;
-        if (
-          workflow?.callback_id === MY_ACCESS_WORKFLOW &&
-          typeof t.shortcut_url === "string"
-        ) return t.shortcut_url;
-      }
-      cursor = res.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-  } catch (e) {
-    console.error(`workflows.triggers.list: ${errorText(e)}`);
-  }
-  return null;
+  const triggers = await triggersOf(ctx.client, MY_ACCESS_WORKFLOW);
+  return triggers?.find((t) => t.shortcut_url)?.shortcut_url ?? null;
 }
 
-async function expire(
+/** What ending a grant at its expiry did. */
+export type ExpireResult =
+  /** Not a live grant, or not due (extended since). */
+  | { kind: "not_due" }
+  | { kind: "expired"; record: RequestRecord; membership?: MembershipEnd }
+  /** A group membership could not be removed; the grant stays open. */
+  | { kind: "removal_failed"; error: string };
+
+/**
+ * Ends a grant whose time is up: for a group grant, takes the login out of
+ * the group first (the grant stays open, to be tried again by the next
+ * reconciliation, if that fails); for an attribute, checks that Tailscale
+ * removed it. Then records it and tells the requester and the channel.
+ */
+export async function expireGrant(
   ctx: DecisionContext,
   record: RequestRecord,
   profile: Profile | undefined,
   now: Date,
-): Promise<void> {
-  if (record.state !== "granted" || record.extends) return;
+): Promise<ExpireResult> {
+  if (record.state !== "granted" || record.extends) return { kind: "not_due" };
   const end = Date.parse(record.expires_at ?? "");
   // Extended since this trigger was made: the new one will come.
-  if (now.getTime() < end - 1000) return;
-  // Tailscale removes the attribute at its expiry; check it really did.
+  if (now.getTime() < end - 1000) return { kind: "not_due" };
+  let current = record;
   let stillSetUntil: Date | undefined;
+  let membership: MembershipEnd | undefined;
   const built = tailscaleFromEnv(ctx.env, ctx.client);
-  if (built.ok) {
+  if (groupOf(record)) {
+    try {
+      if (!built.ok) {
+        throw new Error(`${built.missing.join(" and ")} not set`);
+      }
+      const release = await releaseMembership(
+        { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
+        record,
+        now,
+      );
+      current = released(record, release, now);
+      membership = release.kind;
+    } catch (e) {
+      const error = errorText(e);
+      await removalFailed(ctx, record, profile, error, now);
+      return { kind: "removal_failed", error };
+    }
+  } else if (built.ok) {
+    // Tailscale removes the attribute at its expiry; check it really did.
     try {
       const held = await built.tailscale.getAttributes(record.device_id);
       const expiry = held.expiries[record.attribute];
@@ -193,9 +210,9 @@ async function expire(
       console.error(`request ${record.id}: checking expiry: ${errorText(e)}`);
     }
   }
-  const schedule = await cancelEvents(ctx.client, record.schedule ?? []);
+  const schedule = await cancelEvents(ctx.client, current.schedule ?? []);
   const ended = withEvent(
-    { ...record, state: "expired", ended_at: now.toISOString(), schedule },
+    { ...current, state: "expired", ended_at: now.toISOString(), schedule },
     "expired",
     "app",
     now,
@@ -204,14 +221,52 @@ async function expire(
       : undefined,
   );
   await ctx.store.put(ended);
-  if (!profile) return;
-  const message = grantEndedMessage(factsOf(record, profile), {
+  if (profile) {
+    const message = grantEndedMessage(factsOf(record, profile), {
+      kind: "expired",
+      ...(stillSetUntil ? { stillSetUntil } : {}),
+      ...(membership ? { membership } : {}),
+    });
+    await post(ctx.client, record.requester, message);
+    if (profile.notifyChannel) {
+      await post(ctx.client, profile.notifyChannel, message);
+    }
+  }
+  return {
     kind: "expired",
-    ...(stillSetUntil ? { stillSetUntil } : {}),
-  });
-  await post(ctx.client, record.requester, message);
-  if (profile.notifyChannel) {
-    await post(ctx.client, profile.notifyChannel, message);
+    record: ended,
+    ...(membership ? { membership } : {}),
+  };
+}
+
+/**
+ * A membership that should have come off did not: the record keeps it (so
+ * reconciliation tries again) and the channel hears once, not every retry.
+ */
+async function removalFailed(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile | undefined,
+  error: string,
+  now: Date,
+): Promise<void> {
+  console.error(`request ${record.id}: removing the membership: ${error}`);
+  const first = record.history.at(-1)?.event !== "removal_failed";
+  await ctx.store.put(
+    withEvent(record, "removal_failed", "app", now, error),
+  );
+  if (first && profile?.notifyChannel) {
+    await post(
+      ctx.client,
+      profile.notifyChannel,
+      noticeMessage(
+        `:warning: <@${record.requester}>'s access to *${
+          escapeMrkdwn(profile.description)
+        }* has ended, but \`${record.login}\` could not be removed from \`${record.attribute}\`: ${
+          escapeMrkdwn(error)
+        } The app tries again every 15 minutes.`,
+      ),
+    );
   }
 }
 
@@ -328,23 +383,40 @@ export async function revokeGrant(
       } not set), so nothing was revoked.`,
     };
   }
+  let current = record;
+  let membership: MembershipEnd | undefined;
+  const group = groupOf(record);
   try {
-    await built.tailscale.deletePostureAttribute(
-      record.device_id,
-      record.attribute,
-    );
+    if (group) {
+      const release = await releaseMembership(
+        { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
+        record,
+        now,
+      );
+      current = released(record, release, now);
+      membership = release.kind;
+    } else {
+      await built.tailscale.deletePostureAttribute(
+        record.device_id,
+        record.attribute,
+      );
+    }
   } catch (e) {
     return {
       ok: false,
-      text: `Tailscale did not remove the attribute (${
-        errorText(e)
-      }), so the access is still active. Try again.`,
+      text: group
+        ? `Tailscale did not accept the policy-file change (${
+          errorText(e)
+        }), so \`${record.login}\` is still in \`${group}\` and the access is still active. Try again.`
+        : `Tailscale did not remove the attribute (${
+          errorText(e)
+        }), so the access is still active. Try again.`,
     };
   }
-  const schedule = await cancelEvents(ctx.client, record.schedule ?? []);
+  const schedule = await cancelEvents(ctx.client, current.schedule ?? []);
   const ended = withEvent(
     {
-      ...record,
+      ...current,
       state: "revoked",
       ended_by: actor,
       ended_at: now.toISOString(),
@@ -363,17 +435,36 @@ export async function revokeGrant(
       kind: "revoked",
       by: actor,
       ...(reason ? { reason } : {}),
+      ...(membership ? { membership } : {}),
     });
     const targets = new Set([record.requester, record.approver]);
     if (profile.notifyChannel) targets.add(profile.notifyChannel);
     await Promise.all([...targets].map((t) => post(ctx.client, t, message)));
   }
-  return {
-    ok: true,
-    text: `Revoked: the attribute was removed from the device ${
+  return { ok: true, text: revokedText(record, membership, now) };
+}
+
+function revokedText(
+  record: RequestRecord,
+  membership: MembershipEnd | undefined,
+  now: Date,
+): string {
+  if (!membership) {
+    return `Revoked: the attribute was removed from the device ${
       slackDate(now)
-    }.`,
-  };
+    }.`;
+  }
+  const who = `\`${record.login}\``;
+  const group = `\`${record.attribute}\``;
+  return `Revoked ${slackDate(now)}. ${
+    {
+      removed: `${who} was removed from ${group}.`,
+      already_gone: `${who} was no longer in ${group}.`,
+      kept:
+        `${who} stays in ${group}: they were a member before this grant, so the app does not remove them.`,
+      handed_over: `${who} stays in ${group} for their other, longer grant.`,
+    }[membership]
+  }`;
 }
 
 /** Whether `email` is one of config.ts's admins. */

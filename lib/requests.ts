@@ -17,6 +17,7 @@ import type { AccessRequest } from "./access_request.ts";
 import { parseJson } from "./payloads.ts";
 import type { Device } from "./tailscale/mod.ts";
 import { DeviceSchema } from "./tailscale/schemas.ts";
+import type { Target } from "./target.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -38,6 +39,16 @@ export const REQUEST_STATES = [
 /** Where a request is in its life. */
 export type RequestState = typeof REQUEST_STATES[number];
 
+/** Where a group grant's membership is (see `membership` on the record). */
+export const MEMBERSHIP_STATES = [
+  "adding",
+  "added",
+  "present",
+  "removed",
+] as const;
+/** One of {@linkcode MEMBERSHIP_STATES}. */
+export type MembershipState = typeof MEMBERSHIP_STATES[number];
+
 const TransitionSchema = z.object({
   event: z.string(),
   actor: z.string(),
@@ -54,6 +65,14 @@ export const RequestRecordSchema = z.object({
   approver: z.string(),
   attribute: z.string(),
   device_id: z.string(),
+  /** For a group profile: the Tailscale login added to the group. */
+  login: z.string().optional(),
+  /**
+   * For a group profile, the membership's state: `adding` (the write may
+   * have happened), `added` (by this app, so it removes it), `present`
+   * (a member before the grant: never removed), `removed`.
+   */
+  membership: z.enum(MEMBERSHIP_STATES).optional(),
   duration_seconds: z.number().int().positive(),
   reason: z.string(),
   state: z.enum(REQUEST_STATES),
@@ -149,6 +168,20 @@ export function describedDevice(record: RequestRecord): Device {
     addresses: [],
     tags: [],
   };
+}
+
+/** The group a record grants membership in, or null for a device grant. */
+export function groupOf(record: RequestRecord): string | null {
+  // A record's key is its profile's attribute ("custom:…") or group.
+  return record.attribute.startsWith("group:") ? record.attribute : null;
+}
+
+/** What the record grants on, for messages; never asks Tailscale. */
+export function targetOf(record: RequestRecord): Target {
+  const group = groupOf(record);
+  return group
+    ? { kind: "group", group, login: record.login ?? "(unknown login)" }
+    : { kind: "device", device: describedDevice(record) };
 }
 
 /** Marks everyone told, with what could not be delivered (pure). */

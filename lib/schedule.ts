@@ -129,3 +129,52 @@ export function pendingEvents(
     { event: "timeout", at: new Date(createdAt.getTime() + ms) },
   ];
 }
+
+/** A trigger as `workflows.triggers.list` describes it (the fields used). */
+export type ListedTrigger = {
+  id: string;
+  name?: string;
+  shortcut_url?: string;
+};
+
+/**
+ * The app's triggers that run the workflow `callbackId`, following every
+ * page; null when Slack could not list them (logged).
+ */
+export async function triggersOf(
+  client: SlackClient,
+  callbackId: string,
+): Promise<ListedTrigger[] | null> {
+  const out: ListedTrigger[] = [];
+  let cursor: string | undefined;
+  try {
+    do {
+      const res = await client.workflows.triggers.list({
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      if (!res.ok) {
+        console.error(`workflows.triggers.list: ${res.error}`);
+        return null;
+      }
+      for (const t of (res.triggers ?? []) as Record<string, unknown>[]) {
+        const workflow = t.workflow as { callback_id?: string } | undefined;
+        if (workflow?.callback_id !== callbackId) continue;
+        out.push({
+          id: String(t.id),
+          ...(typeof t.name === "string" ? { name: t.name } : {}),
+          ...(typeof t.shortcut_url === "string"
+            ? { shortcut_url: t.shortcut_url }
+            : {}),
+        });
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+  } catch (e) {
+    console.error(
+      `workflows.triggers.list: ${e instanceof Error ? e.message : e}`,
+    );
+    return null;
+  }
+  return out;
+}

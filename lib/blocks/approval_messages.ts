@@ -6,8 +6,6 @@
  */
 import type { Profile } from "../config_schema.ts";
 import {
-  adminConsoleUrl,
-  deviceName,
   escapeMrkdwn,
   isTagged,
   ownershipText,
@@ -15,6 +13,7 @@ import {
 } from "../device_text.ts";
 import { formatDuration } from "../durations.ts";
 import type { Device } from "../tailscale/mod.ts";
+import { type Target, targetLink, targetName } from "../target.ts";
 
 /** action_id of the Approve button. */
 export const APPROVE_ACTION = "approve_request";
@@ -37,7 +36,8 @@ export type RequestSummary = {
   /** The requester's Slack email, to tell whether the device is theirs. */
   requesterEmail?: string;
   profile: Profile;
-  device: Device;
+  /** The device the attribute goes on, or the group and login. */
+  target: Target;
   durationSeconds: number;
   reason: string;
   /** For an extension: when the access would end if approved. */
@@ -46,11 +46,26 @@ export type RequestSummary = {
 
 /** How a request ended. */
 export type Outcome =
-  | { kind: "granted"; expiresAt: Date; selfApproved: boolean; note?: string }
+  | {
+    kind: "granted";
+    expiresAt: Date;
+    selfApproved: boolean;
+    note?: string;
+    /**
+     * A group grant whose login was already in the group: the app added
+     * nothing, and will remove nothing when the access ends.
+     */
+    alreadyMember?: boolean;
+  }
   | { kind: "denied"; reason?: string }
   | { kind: "failed"; error: string }
   | { kind: "expired" }
   | { kind: "cancelled" };
+
+/** "on <device>" or "in `group:prod` as `login`". */
+export function onTarget(target: Target): string {
+  return `${target.kind === "device" ? "on" : "in"} ${targetLink(target)}`;
+}
 
 /** A date Slack renders in each reader's own time zone. */
 export function slackDate(date: Date): string {
@@ -59,58 +74,58 @@ export function slackDate(date: Date): string {
   return `<!date^${unix}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-/** `alice-laptop` linked to the admin console. */
-function deviceLink(device: Device): string {
-  return `<${adminConsoleUrl(device)}|${escapeMrkdwn(deviceName(device))}>`;
-}
-
 /**
  * Says plainly when the device is not the requester's own (tagged, or
  * registered by someone else); null when it is theirs.
  */
-export function foreignDeviceNote(s: RequestSummary): string | null {
-  if (isTagged(s.device)) {
+export function foreignDeviceNote(
+  device: Device,
+  requesterEmail: string | undefined,
+): string | null {
+  if (isTagged(device)) {
     return `This is a tagged device (${
-      s.device.tags.join(", ")
+      device.tags.join(", ")
     }), not the requester's own.`;
   }
-  const owner = s.device.user.toLowerCase();
-  if (!s.requesterEmail || owner !== s.requesterEmail.toLowerCase()) {
+  const owner = device.user.toLowerCase();
+  if (!requesterEmail || owner !== requesterEmail.toLowerCase()) {
     return `This device belongs to someone else (${
-      s.device.user || "unknown owner"
+      device.user || "unknown owner"
     }), not to the requester.`;
   }
   return null;
 }
 
+/** The summary's fields: the device and attribute, or the group and login. */
+function targetFields(s: RequestSummary): string[] {
+  const duration = `*Duration*\n${formatDuration(s.durationSeconds)}`;
+  if (s.target.kind === "group") {
+    return [
+      `*Group*\n\`${s.target.group}\``,
+      `*Tailscale login added*\n\`${escapeMrkdwn(s.target.login)}\``,
+      duration,
+    ];
+  }
+  const { device } = s.target;
+  const address = primaryAddress(device);
+  return [
+    `*Device*\n${targetLink(s.target)}${address ? ` (${address})` : ""}`,
+    `*Device is*\n${escapeMrkdwn(ownershipText(device))}`,
+    duration,
+    `*Attribute*\n\`${s.profile.attribute}\``,
+  ];
+}
+
 function summaryBlocks(s: RequestSummary, headline: string): Block[] {
-  const address = primaryAddress(s.device);
-  const foreign = foreignDeviceNote(s);
+  const foreign = s.target.kind === "device"
+    ? foreignDeviceNote(s.target.device, s.requesterEmail)
+    : null;
   return [
     {
       type: "section",
       block_id: "summary",
       text: { type: "mrkdwn", text: headline },
-      fields: [
-        {
-          type: "mrkdwn",
-          text: `*Device*\n${deviceLink(s.device)}${
-            address ? ` (${address})` : ""
-          }`,
-        },
-        {
-          type: "mrkdwn",
-          text: `*Device is*\n${escapeMrkdwn(ownershipText(s.device))}`,
-        },
-        {
-          type: "mrkdwn",
-          text: `*Duration*\n${formatDuration(s.durationSeconds)}`,
-        },
-        {
-          type: "mrkdwn",
-          text: `*Attribute*\n\`${s.profile.attribute}\``,
-        },
-      ],
+      fields: targetFields(s).map((text) => ({ type: "mrkdwn", text })),
     },
     ...(foreign
       ? [{
@@ -186,6 +201,15 @@ export function approvalRequestMessage(s: RequestSummary): SlackMessage {
   };
 }
 
+/** Says that a group grant changed nothing because the login was a member. */
+function alreadyMemberNote(s: RequestSummary, o: Outcome): string {
+  return o.kind === "granted" && o.alreadyMember && s.target.kind === "group"
+    ? ` \`${
+      escapeMrkdwn(s.target.login)
+    }\` was already a member of \`${s.target.group}\` before this grant, so the app added nothing and will not remove them when it ends.`
+    : "";
+}
+
 /** ` Note: "…"` for a decision that has one. */
 function quoted(label: string, text: string | undefined): string {
   return text ? ` ${label}: “${escapeMrkdwn(text)}”` : "";
@@ -198,7 +222,7 @@ function outcomeLine(s: RequestSummary, o: Outcome): string {
         o.selfApproved ? "Self-approved" : "Approved"
       } by <@${s.approverId}>. Access is active until ${
         slackDate(o.expiresAt)
-      }.${quoted("Note", o.note)}`;
+      }.${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
     case "denied":
       return `:x: Denied by <@${s.approverId}>.${
         quoted("Reason", o.reason)
@@ -239,7 +263,7 @@ export function decidedApprovalMessage(
 export function requestSentMessage(s: RequestSummary): SlackMessage {
   const text = `Your request for access to *${
     escapeMrkdwn(s.profile.description)
-  }* on ${deviceLink(s.device)} for ${
+  }* ${onTarget(s.target)} for ${
     formatDuration(s.durationSeconds)
   } was sent to <@${s.approverId}>. You will hear here when they decide.`;
   return {
@@ -257,9 +281,7 @@ export function requesterOutcomeMessage(
   s: RequestSummary,
   o: Outcome,
 ): SlackMessage {
-  const what = `*${escapeMrkdwn(s.profile.description)}* on ${
-    deviceLink(s.device)
-  }`;
+  const what = `*${escapeMrkdwn(s.profile.description)}* ${onTarget(s.target)}`;
   let text: string;
   switch (o.kind) {
     case "granted":
@@ -267,7 +289,7 @@ export function requesterOutcomeMessage(
         s.extendsUntil ? "extended " : ""
       }access to ${what} is active until ${slackDate(o.expiresAt)} (${
         o.selfApproved ? "self-approved" : `approved by <@${s.approverId}>`
-      }).${quoted("Note", o.note)}`;
+      }).${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
       break;
     case "denied":
       text = `:x: <@${s.approverId}> denied your ${
@@ -302,7 +324,9 @@ export function requesterOutcomeMessage(
 /** One-line plain outcome, for notification text. */
 function plainOutcome(s: RequestSummary, o: Outcome): string {
   const who = `<@${s.requesterId}>`;
-  const what = `${s.profile.description} on ${deviceName(s.device)}`;
+  const what = `${s.profile.description} ${
+    s.target.kind === "device" ? "on" : "in"
+  } ${targetName(s.target)}`;
   switch (o.kind) {
     case "granted":
       return `${who} was granted ${what} until ${o.expiresAt.toISOString()}`;

@@ -6,9 +6,9 @@
  * @module
  */
 import type { Profile } from "../config_schema.ts";
-import { adminConsoleUrl, deviceName, escapeMrkdwn } from "../device_text.ts";
-import type { Device } from "../tailscale/mod.ts";
-import { slackDate, type SlackMessage } from "./approval_messages.ts";
+import { escapeMrkdwn } from "../device_text.ts";
+import type { Target } from "../target.ts";
+import { onTarget, slackDate, type SlackMessage } from "./approval_messages.ts";
 
 /** Name of the "My Tailscale access" workflow input that opens an extension. */
 export const EXTEND_INPUT = "extend";
@@ -18,14 +18,12 @@ export type GrantFacts = {
   requesterId: string;
   approverId: string;
   profile: Profile;
-  device: Device;
+  target: Target;
   expiresAt: Date;
 };
 
 function what(g: GrantFacts): string {
-  return `*${escapeMrkdwn(g.profile.description)}* on <${
-    adminConsoleUrl(g.device)
-  }|${escapeMrkdwn(deviceName(g.device))}>`;
+  return `*${escapeMrkdwn(g.profile.description)}* ${onTarget(g.target)}`;
 }
 
 function section(blockId: string, text: string) {
@@ -79,8 +77,25 @@ export function reminderMessage(
 
 /** How a grant ended. */
 export type GrantEnd =
-  | { kind: "expired"; stillSetUntil?: Date }
-  | { kind: "revoked"; by: string; reason?: string; outside?: boolean };
+  & (
+    | {
+      kind: "expired";
+      /** The attribute is still set until then: changed outside the app. */
+      stillSetUntil?: Date;
+    }
+    | { kind: "revoked"; by: string; reason?: string }
+  )
+  & {
+    /** For a group grant: what became of the membership. */
+    membership?: MembershipEnd;
+  };
+
+/** What became of a group grant's membership when the grant ended. */
+export type MembershipEnd =
+  | "removed"
+  | "already_gone"
+  | "kept"
+  | "handed_over";
 
 /** The notice that a grant has ended, for the requester, approver and channel. */
 export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
@@ -91,7 +106,7 @@ export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
     }.`;
     if (end.stillSetUntil) {
       text += ` :warning: Tailscale still has the attribute \`${
-        escapeMrkdwn(g.profile.attribute)
+        escapeMrkdwn(g.profile.key)
       }\` on the device until ${
         slackDate(end.stillSetUntil)
       }: it was changed outside this app.`;
@@ -102,6 +117,18 @@ export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
     } was revoked by <@${end.by}>${
       end.reason ? `: “${escapeMrkdwn(end.reason)}”` : "."
     }`;
+  }
+  if (end.membership && g.target.kind === "group") {
+    const who = `\`${escapeMrkdwn(g.target.login)}\``;
+    const group = `\`${g.target.group}\``;
+    text += {
+      removed: ` ${who} was removed from ${group}.`,
+      already_gone:
+        ` ${who} was no longer in ${group} (removed outside this app).`,
+      kept: ` ${who} stays in ${group}: they were a member before this grant.`,
+      handed_over:
+        ` ${who} stays in ${group} for their other grant, which runs longer.`,
+    }[end.membership];
   }
   return {
     text: end.kind === "expired"

@@ -51,7 +51,7 @@ export type FormMetadata = { requester_email?: string };
 
 /** block_ids that depend on the profile, so Slack resets them when it changes. */
 export function profileBlockId(field: string, profile: Profile): string {
-  return `${field}:${profile.attribute}`;
+  return `${field}:${profile.key}`;
 }
 
 /** The request modal for the given state. */
@@ -106,7 +106,7 @@ export function requestFormView(input: RequestFormInput): ModalView {
 function profileBlock(profiles: readonly Profile[], chosen?: Profile): Block {
   const options = profiles.map((p) => ({
     text: plain(p.description),
-    value: p.attribute,
+    value: p.key,
   }));
   return {
     type: "input",
@@ -119,7 +119,7 @@ function profileBlock(profiles: readonly Profile[], chosen?: Profile): Block {
       placeholder: plain("Choose access…"),
       options,
       ...(chosen
-        ? { initial_option: options.find((o) => o.value === chosen.attribute) }
+        ? { initial_option: options.find((o) => o.value === chosen.key) }
         : {}),
     },
   };

@@ -7,7 +7,12 @@
  *
  * @module
  */
-import { addMember, PolicyFileError, removeMember } from "./group_members.ts";
+import {
+  addMember,
+  groupMembers,
+  PolicyFileError,
+  removeMember,
+} from "./group_members.ts";
 import { TailscaleApiError } from "../tailscale/errors.ts";
 import type { TailscaleClient } from "../tailscale/client.ts";
 
@@ -25,7 +30,9 @@ export type MembershipResult = {
 async function change(
   tailscale: TailscaleClient,
   edit: (text: string) => { text: string; changed: boolean },
+  beforeWrite?: () => Promise<void>,
 ): Promise<MembershipResult> {
+  let announced = false;
   for (let attempt = 1;; attempt++) {
     const { text, etag } = await tailscale.getPolicyFile();
     const edited = edit(text);
@@ -35,6 +42,11 @@ async function change(
       throw new PolicyFileError(
         `Tailscale would not accept the edited policy file: ${problem}`,
       );
+    }
+    if (beforeWrite && !announced) {
+      // Recorded before the write, so a crash after it leaves a trace.
+      await beforeWrite();
+      announced = true;
     }
     try {
       await tailscale.setPolicyFile(edited.text, etag);
@@ -57,8 +69,36 @@ export function addToGroup(
   tailscale: TailscaleClient,
   group: string,
   login: string,
+  /** Runs once, just before the first write (never when already a member). */
+  beforeWrite?: () => Promise<void>,
 ): Promise<MembershipResult> {
-  return change(tailscale, (text) => addMember(text, group, login));
+  return change(
+    tailscale,
+    (text) => addMember(text, group, login),
+    beforeWrite,
+  );
+}
+
+/**
+ * The members of `group` in the current policy file, or null when the file
+ * has no such group.
+ */
+export async function readGroup(
+  tailscale: TailscaleClient,
+  group: string,
+): Promise<string[] | null> {
+  return groupMembers((await tailscale.getPolicyFile()).text, group);
+}
+
+/** Whether `login` is among `members` (Tailscale compares logins case-insensitively). */
+export function isMember(members: readonly string[], login: string): boolean {
+  const key = login.toLowerCase();
+  return members.some((m) => m.toLowerCase() === key);
+}
+
+/** The plain sentence for a group the policy file does not define. */
+export function missingGroupText(group: string): string {
+  return `The group \`${group}\` does not exist in the tailnet policy file, so nobody can be added to it. A tailnet admin has to add it to the policy file first (this app never creates groups).`;
 }
 
 /** Removes `login` from `group`; `changed: false` when they were not in it. */
