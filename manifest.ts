@@ -8,10 +8,13 @@ import { RequestAccessFunction } from "./functions/request_access.ts";
 import { ReviewAccessFunction } from "./functions/review_access.ts";
 import { MyAccessFunction } from "./functions/my_access.ts";
 import { LifecycleEventFunction } from "./functions/lifecycle_event.ts";
+import { ReconcileAccessFunction } from "./functions/reconcile_access.ts";
+import { LoginOverridesDatastore } from "./datastores/login_overrides.ts";
 import { AccessRequestType } from "./lib/access_request.ts";
 import { RequestAccessWorkflow } from "./workflows/request_access.ts";
 import { MyAccessWorkflow } from "./workflows/my_access.ts";
 import { GrantLifecycleWorkflow } from "./workflows/grant_lifecycle.ts";
+import { ReconcileGroupAccessWorkflow } from "./workflows/reconcile_group_access.ts";
 
 export default Manifest({
   name: "Tailscale Access",
@@ -20,18 +23,25 @@ export default Manifest({
       config.profiles.length === 1 ? "" : "s"
     })`,
   icon: "assets/icon.png",
-  workflows: [RequestAccessWorkflow, MyAccessWorkflow, GrantLifecycleWorkflow],
+  workflows: [
+    RequestAccessWorkflow,
+    MyAccessWorkflow,
+    GrantLifecycleWorkflow,
+    ReconcileGroupAccessWorkflow,
+  ],
   functions: [
     RequestAccessFunction,
     ReviewAccessFunction,
     MyAccessFunction,
     LifecycleEventFunction,
+    ReconcileAccessFunction,
   ],
   types: [AccessRequestType, TransitionType],
   datastores: [
     TailscaleTokensDatastore,
     RequestsDatastore,
     DeviceIndexDatastore,
+    LoginOverridesDatastore,
   ],
   outgoingDomains: ["api.tailscale.com"],
   botScopes: [

@@ -32,7 +32,6 @@ import {
 } from "../lib/blocks/request_form.ts";
 import { findProfile } from "../lib/config_schema.ts";
 import { decisionContext } from "../lib/decision.ts";
-import { deviceName } from "../lib/device_text.ts";
 import { errorText } from "../lib/error_text.ts";
 import { FIELD, readFormState } from "../lib/form_state.ts";
 import {
@@ -49,12 +48,16 @@ import {
   typedText,
   ViewSubmissionSchema,
 } from "../lib/payloads.ts";
+import { groupMembers } from "../lib/policy/group_members.ts";
+import { isMember } from "../lib/policy/membership.ts";
 import {
-  describedDevice,
+  groupOf,
   type RequestRecord,
   RequestStore,
   snapshotOf,
+  targetOf,
 } from "../lib/requests.ts";
+import { targetName } from "../lib/target.ts";
 import { submitRequest } from "../lib/submit_request.ts";
 import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
 
@@ -112,7 +115,7 @@ const loadingView: ModalView = {
 };
 
 function deviceLabel(record: RequestRecord): string {
-  return deviceName(describedDevice(record));
+  return targetName(targetOf(record));
 }
 
 function profileLabel(record: RequestRecord): string {
@@ -132,7 +135,38 @@ async function tailscaleStatuses(
 ): Promise<Map<string, TailscaleStatus>> {
   const out = new Map<string, TailscaleStatus>();
   const built = tailscaleFromEnv(env, client);
-  const devices = [...new Set(grants.map((g) => g.device_id))];
+  const groupGrants = grants.filter((g) => groupOf(g));
+  if (groupGrants.length) {
+    // One read of the policy file answers for every group grant.
+    let text: string | { error: string };
+    try {
+      text = built.ok
+        ? (await built.tailscale.getPolicyFile()).text
+        : { error: `${built.missing.join(" and ")} not set` };
+    } catch (e) {
+      text = { error: errorText(e) };
+    }
+    for (const g of groupGrants) {
+      if (typeof text !== "string") {
+        out.set(g.id, { kind: "unknown", error: text.error });
+        continue;
+      }
+      try {
+        const members = groupMembers(text, g.attribute) ?? [];
+        out.set(
+          g.id,
+          isMember(members, g.login ?? "")
+            ? { kind: "as_granted" }
+            : { kind: "not_in_group" },
+        );
+      } catch (e) {
+        out.set(g.id, { kind: "unknown", error: errorText(e) });
+      }
+    }
+  }
+  const devices = [
+    ...new Set(grants.filter((g) => !groupOf(g)).map((g) => g.device_id)),
+  ];
   const held = new Map<string, Awaited<ReturnType<typeof read>>>();
   async function read(nodeId: string) {
     if (!built.ok) {
@@ -146,6 +180,7 @@ async function tailscaleStatuses(
   }
   await Promise.all(devices.map(async (d) => held.set(d, await read(d))));
   for (const g of grants) {
+    if (groupOf(g)) continue;
     const attrs = held.get(g.device_id)!;
     if ("error" in attrs) {
       out.set(g.id, { kind: "unknown", error: attrs.error });
@@ -528,6 +563,7 @@ export default SlackFunction(
       requester: user.id,
       attribute: original.attribute,
       device_id: original.device_id,
+      ...(original.login ? { login: original.login } : {}),
       duration_seconds: seconds,
       approver: approverId,
       reason,

@@ -44,6 +44,8 @@ import {
   tailscaleFromEnv,
 } from "../lib/tailscale/mod.ts";
 import { errorText } from "../lib/error_text.ts";
+import { resolveLogin } from "../lib/logins.ts";
+import { missingGroupText, readGroup } from "../lib/policy/membership.ts";
 
 /** Step 1: the requester fills in the form; outputs the request. */
 export const RequestAccessFunction = DefineFunction({
@@ -265,7 +267,9 @@ export default SlackFunction(
           "Nobody can approve this profile for you; see the note below.",
         );
       } else if (profile) {
-        if (!v.device || v.device === PICKER_ERROR_VALUE) {
+        if (
+          !profile.group && (!v.device || v.device === PICKER_ERROR_VALUE)
+        ) {
           fail(FIELD.device, "Choose the device you will use.");
         }
         durationSeconds = Number(v.duration);
@@ -304,7 +308,17 @@ export default SlackFunction(
         }
       }
       let device: Device | undefined;
-      if (Object.keys(errors).length === 0 && profile && v.device) {
+      let login: string | undefined;
+      if (Object.keys(errors).length === 0 && profile?.group) {
+        const checked = await checkGroupAccess(
+          env,
+          client,
+          profile.group,
+          requesterId,
+        );
+        if (checked.ok) login = checked.login;
+        else fail(FIELD.profile, checked.problem);
+      } else if (Object.keys(errors).length === 0 && profile && v.device) {
         // The picker only helps; whose device it is is checked here.
         const checked = await checkDevice(
           env,
@@ -323,7 +337,8 @@ export default SlackFunction(
         id: crypto.randomUUID(),
         requester: requesterId,
         attribute: profile!.key,
-        device_id: v.device!,
+        device_id: login ? "" : v.device!,
+        ...(login ? { login } : {}),
         duration_seconds: durationSeconds,
         approver: approverId,
         reason,
@@ -359,6 +374,58 @@ export default SlackFunction(
       });
     },
   );
+
+/**
+ * The Tailscale login a group profile would add for the requester, or why
+ * it cannot go ahead: no login for their email, or no such group in the
+ * policy file (reported, never created).
+ */
+async function checkGroupAccess(
+  env: Record<string, string>,
+  client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
+  group: string,
+  requesterId: string,
+): Promise<{ ok: true; login: string } | { ok: false; problem: string }> {
+  const built = tailscaleFromEnv(env, client);
+  if (!built.ok) {
+    return {
+      ok: false,
+      problem: `Tailscale is not configured (${
+        built.missing.join(", ")
+      } not set).`,
+    };
+  }
+  const requester = await lookupPerson(client, requesterId);
+  if (!requester?.email) {
+    return {
+      ok: false,
+      problem:
+        "Your Slack profile has no email, so your Tailscale login cannot be found. Ask a tailnet admin to set it with the “Tailscale login overrides” shortcut.",
+    };
+  }
+  try {
+    const [resolved, members] = await Promise.all([
+      resolveLogin(client, built.tailscale, config, requester.email),
+      readGroup(built.tailscale, group),
+    ]);
+    if (members === null) {
+      return { ok: false, problem: missingGroupText(group) };
+    }
+    if (!resolved) {
+      return {
+        ok: false,
+        problem:
+          `No Tailscale user has the login ${requester.email}, so the app does not know whom to add to \`${group}\`. If your Tailscale login is different, ask a tailnet admin to set it with the “Tailscale login overrides” shortcut.`,
+      };
+    }
+    return { ok: true, login: resolved.login };
+  } catch (e) {
+    return {
+      ok: false,
+      problem: `Could not check your access with Tailscale: ${errorText(e)}`,
+    };
+  }
+}
 
 /**
  * The chosen device, or why it may not be used for the profile: it must

@@ -252,14 +252,29 @@ export class RequestStore {
    * every page (a page may hold fewer items than its limit). Records that
    * do not parse are skipped and logged.
    */
-  async list(
+  list(
     states: readonly RequestState[],
     requester?: string,
   ): Promise<RequestRecord[]> {
-    const names: Record<string, string> = { "#state": "state" };
+    return this.#query("state", states, requester);
+  }
+
+  /** Group grants whose membership is in any of `memberships`. */
+  listMemberships(
+    memberships: readonly MembershipState[],
+  ): Promise<RequestRecord[]> {
+    return this.#query("membership", memberships);
+  }
+
+  async #query(
+    field: "state" | "membership",
+    among: readonly string[],
+    requester?: string,
+  ): Promise<RequestRecord[]> {
+    const names: Record<string, string> = { "#field": field };
     const values: Record<string, string> = {};
-    states.forEach((s, i) => values[`:s${i}`] = s);
-    let expression = `#state IN (${Object.keys(values).join(", ")})`;
+    among.forEach((s, i) => values[`:v${i}`] = s);
+    let expression = `#field IN (${Object.keys(values).join(", ")})`;
     if (requester) {
       names["#requester"] = "requester";
       values[":requester"] = requester;

@@ -13,7 +13,6 @@ import {
   addToGroup,
   MAX_POLICY_ATTEMPTS,
   removeFromGroup,
-  tailscaleLogin,
 } from "../lib/policy/membership.ts";
 import { TailscaleClient } from "../lib/tailscale/client.ts";
 import { TailscaleApiError } from "../lib/tailscale/errors.ts";
@@ -248,21 +247,5 @@ Deno.test("without the policy_file scope the error names it", async () => {
     }
     assert(error instanceof TailscaleApiError && error.kind === "scope");
     assertIncludes(error.message, "It needs the scope policy_file");
-  });
-});
-
-Deno.test("a Slack email maps to the Tailscale login with that loginName, or an override", async () => {
-  await withTailscale({ users: ["ops@corp.example"] }, async (_fake, ts) => {
-    assertEquals(
-      await tailscaleLogin(ts, "Alice@Example.com"),
-      "alice@example.com",
-    );
-    assertEquals(await tailscaleLogin(ts, "nobody@example.com"), null);
-    assertEquals(
-      await tailscaleLogin(ts, "dave@example.com", {
-        "dave@example.com": "ops@corp.example",
-      }),
-      "ops@corp.example",
-    );
   });
 });

@@ -36,6 +36,8 @@ export const MAX_LISTED = 30;
 export type TailscaleStatus =
   | { kind: "as_granted" }
   | { kind: "removed" }
+  /** A group grant whose login is no longer in the group. */
+  | { kind: "not_in_group" }
   | { kind: "changed"; until?: Date }
   | { kind: "unknown"; error: string };
 
@@ -87,6 +89,8 @@ function statusLine(status: TailscaleStatus): string | null {
       return null;
     case "removed":
       return ":warning: *Removed outside this app*: Tailscale no longer has this attribute on the device.";
+    case "not_in_group":
+      return ":warning: *Removed outside this app*: the login is no longer in the group in the policy file.";
     case "changed":
       return `:warning: *Changed outside this app*: Tailscale ${
         status.until

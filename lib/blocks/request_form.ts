@@ -69,7 +69,7 @@ export function requestFormView(input: RequestFormInput): ModalView {
     });
   } else if (profile) {
     blocks.push(
-      deviceBlock(),
+      profile.group ? groupBlock(profile.group) : deviceBlock(),
       durationBlock(profile),
       approverBlock(profile, input.approver, input.requesterId, input.now),
       reasonBlock(),
@@ -122,6 +122,19 @@ function profileBlock(profiles: readonly Profile[], chosen?: Profile): Block {
         ? { initial_option: options.find((o) => o.value === chosen.key) }
         : {}),
     },
+  };
+}
+
+/** A group profile has no device: say what it does instead. */
+function groupBlock(group: string): Block {
+  return {
+    type: "context",
+    block_id: "group_access",
+    elements: [{
+      type: "mrkdwn",
+      text:
+        `Adds your Tailscale login to \`${group}\` in the tailnet policy file for the time you choose, on every device you use. The approver sees which login.`,
+    }],
   };
 }
 

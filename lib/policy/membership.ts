@@ -109,19 +109,3 @@ export function removeFromGroup(
 ): Promise<MembershipResult> {
   return change(tailscale, (text) => removeMember(text, group, login));
 }
-
-/**
- * The Tailscale login for a Slack email: an override when one is set, else
- * the tailnet user whose loginName is that email; null when there is none.
- */
-export async function tailscaleLogin(
-  tailscale: TailscaleClient,
-  email: string,
-  overrides: Readonly<Record<string, string>> = {},
-): Promise<string | null> {
-  const key = email.toLowerCase();
-  if (overrides[key]) return overrides[key];
-  const users = await tailscale.listUsers();
-  return users.find((u) => u.loginName.toLowerCase() === key)?.loginName ??
-    null;
-}

@@ -1,0 +1,156 @@
+/**
+ * Reconciliation: the second, independent way every grant ends. It runs
+ * every 15 minutes (see `reconcile_schedule.ts`) and ends what its own
+ * trigger should have ended: a grant past its end is expired (for a group,
+ * the login taken out of the group), and a membership the app added for a
+ * request that never became a live grant (a failed or abandoned write) is
+ * removed. It reports what it did to the profile's notify channel.
+ *
+ * Either this or a grant's expiry trigger alone is enough; together they
+ * survive a lost trigger, a failed write, or a policy edit in between.
+ *
+ * @module
+ */
+import { noticeMessage } from "./blocks/approval_messages.ts";
+import { findProfile } from "./config_schema.ts";
+import type { DecisionContext } from "./decision.ts";
+import { escapeMrkdwn } from "./device_text.ts";
+import { errorText } from "./error_text.ts";
+import {
+  OWNED_MEMBERSHIPS,
+  released,
+  releaseMembership,
+} from "./group_grants.ts";
+import { expireGrant } from "./lifecycle.ts";
+import { post } from "./notify.ts";
+import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
+import { claimIsStale, groupOf, type RequestRecord } from "./requests.ts";
+import { tailscaleFromEnv } from "./tailscale/mod.ts";
+import { targetName } from "./target.ts";
+import { targetOf } from "./requests.ts";
+
+/**
+ * How long after its end a grant is left to its own expiry trigger, so that
+ * the two do not end it at the same moment.
+ */
+export const RECONCILE_GRACE_MS = 2 * 60_000;
+
+/** One thing reconciliation did, or failed to do. */
+export type ReconcileAction = {
+  record: RequestRecord;
+  /** A sentence for the notify channel. */
+  text: string;
+  failed: boolean;
+};
+
+/** Runs one reconciliation; returns what it did. */
+export async function reconcile(
+  ctx: DecisionContext,
+  now = new Date(),
+): Promise<ReconcileAction[]> {
+  const actions: ReconcileAction[] = [];
+  const due = now.getTime() - RECONCILE_GRACE_MS;
+  // 1. Live grants past their end whose expiry did not run.
+  for (const record of await ctx.store.list(["granted"])) {
+    if (record.extends || Date.parse(record.expires_at ?? "") > due) continue;
+    const profile = findProfile(ctx.config, record.attribute);
+    const result = await expireGrant(ctx, record, profile, now);
+    if (result.kind === "expired") {
+      actions.push({
+        record,
+        failed: false,
+        text: `ended ${who(record)}'s access, due ${record.expires_at}${
+          result.membership === "removed"
+            ? `, and removed \`${record.login}\` from \`${record.attribute}\``
+            : ""
+        }`,
+      });
+    } else if (result.kind === "removal_failed") {
+      actions.push({
+        record,
+        failed: true,
+        text:
+          `could not remove \`${record.login}\` from \`${record.attribute}\` (${
+            escapeMrkdwn(result.error)
+          })`,
+      });
+    }
+  }
+  // 2. Memberships the app added (or may have) for requests that are not
+  // live grants: a grant that failed after its write, or whose decider died.
+  const owned = await ctx.store.listMemberships(OWNED_MEMBERSHIPS);
+  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  for (const record of owned) {
+    if (record.state === "granted" || !groupOf(record)) continue;
+    const end = Date.parse(record.expires_at ?? record.planned_expiry ?? "");
+    // A decision still being carried out finishes its own write.
+    if (
+      record.state === "approved" &&
+      !(claimIsStale(record, now) && end <= due)
+    ) continue;
+    try {
+      if (!built.ok) throw new Error(`${built.missing.join(" and ")} not set`);
+      const release = await releaseMembership(
+        { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
+        record,
+        now,
+      );
+      await ctx.store.put(released(record, release, now));
+      actions.push({
+        record,
+        failed: false,
+        text: release.kind === "removed"
+          ? `removed \`${record.login}\` from \`${record.attribute}\`: the app added it for a request that ${
+            record.state === "approved"
+              ? "was never completed"
+              : `ended ${record.state}`
+          }`
+          : `found \`${record.login}\` no longer needing removal from \`${record.attribute}\` (${
+            release.kind.replace("_", " ")
+          })`,
+      });
+    } catch (e) {
+      actions.push({
+        record,
+        failed: true,
+        text:
+          `could not remove \`${record.login}\` from \`${record.attribute}\` (${
+            escapeMrkdwn(errorText(e))
+          })`,
+      });
+    }
+  }
+  await report(ctx, actions);
+  await ensureReconcileSchedule(ctx.client, now);
+  return actions;
+}
+
+function who(record: RequestRecord): string {
+  return `<@${record.requester}> (${targetName(targetOf(record))})`;
+}
+
+/** One message per notify channel, listing what was done there. */
+async function report(
+  ctx: DecisionContext,
+  actions: readonly ReconcileAction[],
+): Promise<void> {
+  const byChannel = new Map<string, string[]>();
+  for (const a of actions) {
+    const line = `${a.failed ? ":warning:" : "•"} ${a.text}`;
+    console.log(`reconciliation: request ${a.record.id}: ${a.text}`);
+    const channel = findProfile(ctx.config, a.record.attribute)?.notifyChannel;
+    if (!channel) continue;
+    byChannel.set(channel, [...byChannel.get(channel) ?? [], line]);
+  }
+  await Promise.all([...byChannel].map(([channel, lines]) =>
+    post(
+      ctx.client,
+      channel,
+      noticeMessage(
+        `:broom: Scheduled access check: what the regular expiry had not done yet.\n${
+          lines.join("\n")
+        }`,
+      ),
+    )
+  ));
+}
