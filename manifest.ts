@@ -9,12 +9,14 @@ import { ReviewAccessFunction } from "./functions/review_access.ts";
 import { MyAccessFunction } from "./functions/my_access.ts";
 import { LifecycleEventFunction } from "./functions/lifecycle_event.ts";
 import { ReconcileAccessFunction } from "./functions/reconcile_access.ts";
+import { LoginOverridesFunction } from "./functions/login_overrides.ts";
 import { LoginOverridesDatastore } from "./datastores/login_overrides.ts";
 import { AccessRequestType } from "./lib/access_request.ts";
 import { RequestAccessWorkflow } from "./workflows/request_access.ts";
 import { MyAccessWorkflow } from "./workflows/my_access.ts";
 import { GrantLifecycleWorkflow } from "./workflows/grant_lifecycle.ts";
 import { ReconcileGroupAccessWorkflow } from "./workflows/reconcile_group_access.ts";
+import { LoginOverridesWorkflow } from "./workflows/login_overrides.ts";
 
 export default Manifest({
   name: "Tailscale Access",
@@ -28,6 +30,7 @@ export default Manifest({
     MyAccessWorkflow,
     GrantLifecycleWorkflow,
     ReconcileGroupAccessWorkflow,
+    LoginOverridesWorkflow,
   ],
   functions: [
     RequestAccessFunction,
@@ -35,6 +38,7 @@ export default Manifest({
     MyAccessFunction,
     LifecycleEventFunction,
     ReconcileAccessFunction,
+    LoginOverridesFunction,
   ],
   types: [AccessRequestType, TransitionType],
   datastores: [

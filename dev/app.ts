@@ -28,6 +28,8 @@ export type AppOptions = {
   profiles?: ConfigInput["profiles"];
   /** Admins to use with `profiles` (config.ts's `admins`). */
   admins?: string[];
+  /** config.ts's `tailscaleLogins`, with `profiles`. */
+  tailscaleLogins?: Record<string, string>;
   /** Environment overrides; an empty string removes a variable. */
   env?: Record<string, string>;
   tailscale?: TailscaleFakeOptions;
@@ -78,7 +80,8 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   const tmp = await Deno.makeTempDir({ prefix: "tsaccess-test-" });
   // Always redirect config.ts, so a test can change it between events.
   const importMap = await writeImportMap(tmp);
-  await writeConfig(tmp, opts.profiles, opts.admins);
+  const logins = opts.tailscaleLogins;
+  await writeConfig(tmp, opts.profiles, opts.admins, logins);
   const output: string[] = [];
   const env: Record<string, string> = {
     TAILSCALE_CLIENT_ID: opts.tailscale?.clientId ?? "fake-client-id",
@@ -112,7 +115,8 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     dispatch,
     env: { ...env, SLACK_API_URL: slack.apiUrl },
     killRunningEvents: () => dispatch.killRunning(),
-    setProfiles: (profiles, admins) => writeConfig(tmp, profiles, admins),
+    setProfiles: (profiles, admins) =>
+      writeConfig(tmp, profiles, admins, logins),
     setEnv(name, value) {
       if (value === "") delete env[name];
       else env[name] = value;
@@ -149,11 +153,16 @@ async function writeConfig(
   dir: string,
   profiles: ConfigInput["profiles"] | undefined,
   admins: string[] | undefined,
+  tailscaleLogins?: Record<string, string>,
 ): Promise<void> {
   const source = profiles
     ? `import { parseConfig } from "file://${APP_DIR}/lib/config_schema.ts";\n` +
       `export const rawConfig = ${
-        JSON.stringify({ profiles, ...(admins ? { admins } : {}) })
+        JSON.stringify({
+          profiles,
+          ...(admins ? { admins } : {}),
+          ...(tailscaleLogins ? { tailscaleLogins } : {}),
+        })
       };\n` +
       `export const config = parseConfig(rawConfig);\n`
     : `export * from "file://${APP_DIR}/config.ts?original";\n`;

@@ -70,7 +70,8 @@ export class SlackPlatform {
   /** Values typed into messages' input blocks, by person:channel:ts. */
   readonly #messageState = new Map<string, Record<string, Json>>();
   /** Scheduled triggers that have run (Slack runs a "once" trigger once). */
-  readonly #fired = new Set<string>();
+  /** When each scheduled trigger last ran (epoch ms). */
+  readonly #fired = new Map<string, number>();
 
   constructor(opts: PlatformOptions) {
     this.#opts = opts;
@@ -147,18 +148,34 @@ export class SlackPlatform {
     for (;;) {
       const now = this.#opts.slack.now();
       const due = [...this.#opts.slack.triggers.values()]
-        .filter((t) =>
-          t.type === "scheduled" && !this.#fired.has(String(t.id)) &&
-          Date.parse(String((t.schedule as Json).start_time)) <= now
-        )
-        .sort((a, b) =>
-          Date.parse(String((a.schedule as Json).start_time)) -
-          Date.parse(String((b.schedule as Json).start_time))
-        );
+        .filter((t) => t.type === "scheduled")
+        .map((t) => ({ t, at: this.#nextRun(t) }))
+        .filter(({ at }) => at !== null && at <= now)
+        .sort((a, b) => a.at! - b.at!);
       if (!due.length) return runs;
-      this.#fired.add(String(due[0].id));
-      runs.push(await this.runTrigger(due[0] as Record<string, Json>));
+      this.#fired.set(String(due[0].t.id), due[0].at!);
+      runs.push(await this.runTrigger(due[0].t as Record<string, Json>));
     }
+  }
+
+  /**
+   * When a scheduled trigger runs next (epoch ms), or null when it will not
+   * again: once at its start time, or every period from it (hourly, daily,
+   * weekly; `repeats_every` periods apart).
+   */
+  #nextRun(trigger: Record<string, unknown>): number | null {
+    const schedule = trigger.schedule as Record<string, Json>;
+    const start = Date.parse(String(schedule.start_time));
+    const last = this.#fired.get(String(trigger.id));
+    const frequency = (schedule.frequency ?? {}) as Record<string, Json>;
+    const unit = {
+      hourly: 3_600_000,
+      daily: 86_400_000,
+      weekly: 7 * 86_400_000,
+    }[String(frequency.type)];
+    if (!unit) return last === undefined ? start : null;
+    if (last === undefined) return start;
+    return last + unit * Number(frequency.repeats_every ?? 1);
   }
 
   /** Clicks a workflow button in a message: runs its link trigger. */

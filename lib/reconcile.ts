@@ -24,10 +24,15 @@ import {
 import { expireGrant } from "./lifecycle.ts";
 import { post } from "./notify.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
-import { claimIsStale, groupOf, type RequestRecord } from "./requests.ts";
+import {
+  claimIsStale,
+  groupOf,
+  type RequestRecord,
+  targetOf,
+  withEvent,
+} from "./requests.ts";
 import { tailscaleFromEnv } from "./tailscale/mod.ts";
 import { targetName } from "./target.ts";
-import { targetOf } from "./requests.ts";
 
 /**
  * How long after its end a grant is left to its own expiry trigger, so that
@@ -41,6 +46,8 @@ export type ReconcileAction = {
   /** A sentence for the notify channel. */
   text: string;
   failed: boolean;
+  /** Already reported (a failure that keeps failing): logged only. */
+  quiet?: boolean;
 };
 
 /** Runs one reconciliation; returns what it did. */
@@ -66,9 +73,11 @@ export async function reconcile(
         }`,
       });
     } else if (result.kind === "removal_failed") {
+      // expireGrant has warned the channel the first time.
       actions.push({
         record,
         failed: true,
+        quiet: true,
         text:
           `could not remove \`${record.login}\` from \`${record.attribute}\` (${
             escapeMrkdwn(result.error)
@@ -110,13 +119,19 @@ export async function reconcile(
           })`,
       });
     } catch (e) {
+      const error = errorText(e);
+      const quiet = record.history.at(-1)?.event === "removal_failed";
+      await ctx.store.put(
+        withEvent(record, "removal_failed", "app", now, error),
+      ).catch((e) => console.error(errorText(e)));
       actions.push({
         record,
         failed: true,
+        quiet,
         text:
           `could not remove \`${record.login}\` from \`${record.attribute}\` (${
-            escapeMrkdwn(errorText(e))
-          })`,
+            escapeMrkdwn(error)
+          }); the next check tries again`,
       });
     }
   }
@@ -138,6 +153,7 @@ async function report(
   for (const a of actions) {
     const line = `${a.failed ? ":warning:" : "•"} ${a.text}`;
     console.log(`reconciliation: request ${a.record.id}: ${a.text}`);
+    if (a.quiet) continue;
     const channel = findProfile(ctx.config, a.record.attribute)?.notifyChannel;
     if (!channel) continue;
     byChannel.set(channel, [...byChannel.get(channel) ?? [], line]);

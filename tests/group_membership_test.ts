@@ -159,14 +159,14 @@ Deno.test("membership is written with If-Match after Tailscale validates it", as
       .map((c) => `${c.method} ${c.path.replace(/^.*\/tailnet\/[^/]+/, "")}`);
     assertEquals(calls, ["GET /acl", "POST /acl/validate", "POST /acl"]);
     assert(etag !== fake.policyEtag(), "a new version");
-    await removeFromGroup(ts, "group:prod", "alice@example.com");
-    assertEquals(
-      fake.policyText(),
-      DEMO_POLICY.replace(
-        `"group:prod": ["carol@example.com"], // on call`,
-        `"group:prod": [\n      "carol@example.com"\n    ], // on call`,
-      ),
+    // The array keeps its own style: one line stays one line.
+    assertIncludes(
+      text,
+      `"group:prod": ["carol@example.com", "alice@example.com"], // on call`,
     );
+    await removeFromGroup(ts, "group:prod", "alice@example.com");
+    // Removing what was added restores the file exactly.
+    assertEquals(fake.policyText(), DEMO_POLICY);
     assertEquals(groupMembers(fake.policyText(), "group:prod"), [
       "carol@example.com",
     ]);
@@ -248,4 +248,40 @@ Deno.test("without the policy_file scope the error names it", async () => {
     assert(error instanceof TailscaleApiError && error.kind === "scope");
     assertIncludes(error.message, "It needs the scope policy_file");
   });
+});
+
+Deno.test("an added member is appended in the array's own style, and removing it restores the file exactly", () => {
+  const files = [
+    `{"groups": {"group:prod": []}}`,
+    `{"groups": {"group:prod": ["carol@example.com"]}}`,
+    `{\n\t"groups": {\n\t\t"group:prod": [\n\t\t\t"carol@example.com",\n\t\t],\n\t},\n}\n`,
+    `{\r\n  "groups": {\r\n    "group:prod": [\r\n      "carol@example.com" // on call\r\n    ],\r\n  },\r\n}\r\n`,
+  ];
+  for (const file of files) {
+    const added = addMember(file, "group:prod", "alice@example.com");
+    assertEquals(
+      groupMembers(added.text, "group:prod")?.at(-1),
+      "alice@example.com",
+    );
+    assertEquals(
+      outside(added.text, "group:prod"),
+      outside(file, "group:prod"),
+    );
+    assertEquals(
+      removeMember(added.text, "group:prod", "alice@example.com").text,
+      file,
+    );
+  }
+  const tabbed = addMember(files[2], "group:prod", "alice@example.com").text;
+  assertIncludes(
+    tabbed,
+    `\t\t\t"carol@example.com",\n\t\t\t"alice@example.com",\n\t\t],`,
+  );
+  // A comment between members stays when the member after it goes.
+  const commented =
+    `{"groups": {"group:prod": [\n  "carol@example.com", // on call\n  "alice@example.com",\n]}}`;
+  const removed =
+    removeMember(commented, "group:prod", "alice@example.com").text;
+  assertIncludes(removed, "// on call");
+  assertEquals(groupMembers(removed, "group:prod"), ["carol@example.com"]);
 });

@@ -10,6 +10,7 @@
  */
 import {
   applyEdits,
+  type Edit,
   findNodeAtLocation,
   type FormattingOptions,
   modify,
@@ -102,11 +103,71 @@ export function addMember(
   if (members.some((m) => m.toLowerCase() === member.toLowerCase())) {
     return { text, changed: false };
   }
-  const edits = modify(text, ["groups", group, -1], member, {
-    isArrayInsertion: true,
-    formattingOptions: formattingOf(text),
-  });
-  return { text: applyEdits(text, edits), changed: true };
+  return {
+    text: applyEdits(text, [appendEdit(text, group, member)]),
+    changed: true,
+  };
+}
+
+/**
+ * The edit that appends `member` after the array's last element, in the
+ * array's own style: `, "x"` on one line, or a new line with the last
+ * element's indentation. Its exact inverse is {@linkcode removeMember}'s
+ * common case, so a grant and its removal leave the file as it was.
+ */
+function appendEdit(text: string, group: string, member: string): Edit {
+  const node = groupNode(parse(text), group)!;
+  const quoted = JSON.stringify(member);
+  const last = node.children?.at(-1);
+  if (!last) return { offset: node.offset + 1, length: 0, content: quoted };
+  const end = last.offset + last.length;
+  const first = node.children![0];
+  const multiline = text.slice(node.offset, first.offset).includes("\n");
+  if (!multiline) return { offset: end, length: 0, content: `, ${quoted}` };
+  const lineStart = text.lastIndexOf("\n", last.offset) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const eol = text[lineStart - 2] === "\r" ? "\r\n" : "\n";
+  return { offset: end, length: 0, content: `,${eol}${indent}${quoted}` };
+}
+
+/** The edit that removes the line holding only `item` (and a comma). */
+function ownLine(text: string, item: Node): Edit | null {
+  const start = text.lastIndexOf("\n", item.offset) + 1;
+  const end = item.offset + item.length;
+  const newline = text.indexOf("\n", end);
+  const stop = newline === -1 ? text.length : newline + 1;
+  return /^[ \t]*$/.test(text.slice(start, item.offset)) &&
+      /^[ \t]*,?[ \t]*\r?\n?$/.test(text.slice(end, stop))
+    ? { offset: start, length: stop - start, content: "" }
+    : null;
+}
+
+/**
+ * The edit that removes element `i` together with the separator before it
+ * (or after it, for the first), when only commas and whitespace lie there;
+ * null when a comment does, so the caller falls back to `modify`.
+ */
+function cutEdit(text: string, node: Node, i: number): Edit | null {
+  const items = node.children!;
+  const cur = items[i];
+  const clean = (from: number, to: number) =>
+    /^[\s,]*$/.test(text.slice(from, to));
+  if (i > 0) {
+    const prev = items[i - 1];
+    const from = prev.offset + prev.length;
+    const to = cur.offset + cur.length;
+    if (clean(from, cur.offset)) {
+      return { offset: from, length: to - from, content: "" };
+    }
+    // A comment before it (on the line above) stays: take its line alone.
+    return ownLine(text, cur);
+  }
+  // The first element goes with what follows it, up to the next element
+  // (or, when it is the only one, up to the closing bracket).
+  const to = items[1]?.offset ?? node.offset + node.length - 1;
+  return clean(cur.offset + cur.length, to)
+    ? { offset: cur.offset, length: to - cur.offset, content: "" }
+    : null;
 }
 
 /**
@@ -125,9 +186,13 @@ export function removeMember(
   // Last first, so earlier indexes stay valid.
   for (let i = members.length - 1; i >= 0; i--) {
     if (members[i].toLowerCase() !== member.toLowerCase()) continue;
-    const edits = modify(current, ["groups", group, i], undefined, {
-      formattingOptions: formattingOf(current),
-    });
+    const node = groupNode(parse(current), group)!;
+    const cut = cutEdit(current, node, i);
+    const edits = cut
+      ? [cut]
+      : modify(current, ["groups", group, i], undefined, {
+        formattingOptions: formattingOf(current),
+      });
     current = applyEdits(current, edits);
     changed = true;
   }
