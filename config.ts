@@ -26,7 +26,18 @@ export const rawConfig: ConfigInput = {
       maxSeconds: 86_400,
       canSelfApprove: true,
     },
+    // Time-bound membership in a policy-file group instead of an attribute
+    // (needs the OAuth scopes policy_file and users:read; the group must
+    // already exist in the policy file):
+    // {
+    //   description: "Production (group)",
+    //   group: "group:prod",
+    //   maxSeconds: 4 * 3600,
+    //   approverEmails: ["bob@example.com"],
+    // },
   ],
+  // Slack email → Tailscale login, for people whose logins differ:
+  // tailscaleLogins: { "alice@example.com": "alice@corp.example" },
 };
 
 /** The validated configuration used by every function. */

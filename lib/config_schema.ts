@@ -178,6 +178,8 @@ export const ConfigSchema = z.object({
 }).strict().superRefine((config, ctx) => {
   const seen = new Map<string, number>();
   config.profiles.forEach((profile, index) => {
+    // A profile that failed its own checks has no key to compare.
+    if (typeof profile.key !== "string") return;
     // Tailscale compares attribute keys case-insensitively.
     const key = profile.key.toLowerCase();
     const field = profile.attribute !== undefined ? "attribute" : "group";

@@ -97,3 +97,55 @@ Deno.test("the error message lists every problem", () => {
   assertIncludes(e.message, 'profile 1 ("A") field "attribute"');
   assertIncludes(e.message, 'profile 2 field "description"');
 });
+
+Deno.test("a profile grants an attribute or a group, never both and never neither", () => {
+  const base = { description: "Prod" };
+  const problems = (profile: Record<string, unknown>) => {
+    try {
+      parseConfig({ profiles: [profile] });
+      return [];
+    } catch (e) {
+      assert(e instanceof ConfigError, String(e));
+      return e.problems;
+    }
+  };
+  assertEquals(problems({ ...base, group: "group:prod" }), []);
+  assertIncludes(
+    problems({ ...base, group: "group:prod", attribute: "custom:a" }).join(),
+    'cannot have both "attribute" and "group"',
+  );
+  assertIncludes(problems(base).join(), 'needs either "attribute"');
+  assertIncludes(
+    problems({ ...base, group: "prod" }).join(),
+    'field "group": must be a policy-file group',
+  );
+  assertIncludes(
+    problems({ ...base, group: "group:prod", allowAnyDevice: true }).join(),
+    "does not apply to a group profile",
+  );
+  const config = parseConfig({
+    profiles: [{ ...base, group: "group:prod" }],
+    tailscaleLogins: { "Alice@Example.com": "alice@corp.example" },
+  });
+  assertEquals(config.profiles[0].key, "group:prod");
+  assertEquals(config.tailscaleLogins, {
+    "alice@example.com": "alice@corp.example",
+  });
+  assertIncludes(
+    problems({ ...base, group: "group:prod" }).join() +
+      (() => {
+        try {
+          parseConfig({
+            profiles: [{ ...base, group: "group:prod" }, {
+              description: "Again",
+              group: "group:PROD",
+            }],
+          });
+          return "";
+        } catch (e) {
+          return String(e);
+        }
+      })(),
+    '"group:PROD" is already used by profile 1',
+  );
+});

@@ -301,7 +301,7 @@ export function credentialsMissingView(missing: readonly string[]): ModalView {
           } ${missing.length === 1 ? "is" : "are"} not set.\n` +
           "A tailnet admin can fix this from the app's folder with:\n" +
           "```" + commands + "```\n" +
-          "(for `slack run`, put them in a `.env` file). The OAuth client needs the scopes `devices:core:read` and `devices:posture_attributes`.",
+          "(for `slack run`, put them in a `.env` file). The OAuth client needs the scopes `devices:core:read` and `devices:posture_attributes` (and `policy_file` and `users:read` for group profiles).",
       },
     }],
   };
