@@ -147,7 +147,7 @@ export default SlackFunction(
       );
     }
     const { user, view, function_data } = checked.data;
-    // Checked again here: only the form's own check stood in the way.
+    // Checked again: a submission can arrive without the form the app showed.
     const admin = await lookupPerson(client, user.id);
     if (!isAdmin(config, admin?.email)) {
       return fail(LOGIN_FIELD.user, NOT_ADMIN);

@@ -58,7 +58,6 @@ export async function joinGroup(
   ctx: GroupContext,
   record: RequestRecord,
   resumed: boolean,
-  now = new Date(),
 ): Promise<RequestRecord> {
   const group = groupOf(record)!;
   const login = record.login!;
