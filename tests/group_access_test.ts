@@ -188,6 +188,16 @@ Deno.test("a member before the grant is not duplicated, and stays at expiry and 
     assertEquals(policyWrites(app), 0);
     assertIncludes(textIn(app, carol), "stays in `group:prod`");
   });
+  await withGroups({}, async (app) => {
+    await ask(app, carol);
+    await approve(app);
+    await app.platform.startWorkflow("my_tailscale_access", carol);
+    await app.platform.press(carol, "Revoke");
+    assertEquals(record(app, carol).state, "revoked");
+    assertEquals(app.tailscale.policyText(), DEMO_POLICY);
+    assertEquals(policyWrites(app), 0);
+    assertIncludes(textIn(app, carol), "stays in `group:prod`");
+  });
 });
 
 Deno.test("a lost expiry trigger is repaired by the 15-minute check, which reports it", async () => {
