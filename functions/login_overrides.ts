@@ -17,7 +17,7 @@ import {
 import type { ModalView } from "../lib/blocks/request_form.ts";
 import { errorText } from "../lib/error_text.ts";
 import { isAdmin } from "../lib/lifecycle.ts";
-import { LoginOverrides } from "../lib/logins.ts";
+import { LoginOverrides, tailnetLogin } from "../lib/logins.ts";
 import {
   checkPayload,
   InteractionSchema,
@@ -93,8 +93,7 @@ async function loginProblem(
     return `Tailscale is not set up: ${built.missing.join(" and ")} not set.`;
   }
   try {
-    const users = await built.tailscale.listUsers();
-    return users.some((u) => u.loginName.toLowerCase() === login)
+    return await tailnetLogin(built.tailscale, login)
       ? null
       : `No Tailscale user has the login ${login}.`;
   } catch (e) {

@@ -122,7 +122,20 @@ export async function resolveLogin(
   if (override) return { login: override.login, source: "override" };
   const mapped = config.tailscaleLogins[key];
   if (mapped) return { login: mapped, source: "config" };
+  const login = await tailnetLogin(tailscale, key);
+  return login ? { login, source: "tailnet" } : null;
+}
+
+/**
+ * The loginName of the tailnet user whose login is `login` (compared
+ * case-insensitively, as Tailscale does), or null when there is none.
+ */
+export async function tailnetLogin(
+  tailscale: TailscaleClient,
+  login: string,
+): Promise<string | null> {
+  const key = login.toLowerCase();
   const users = await tailscale.listUsers();
-  const user = users.find((u) => u.loginName.toLowerCase() === key);
-  return user ? { login: user.loginName, source: "tailnet" } : null;
+  return users.find((u) => u.loginName.toLowerCase() === key)?.loginName ??
+    null;
 }
