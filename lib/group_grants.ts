@@ -26,7 +26,7 @@ import {
   type RequestStore,
   withEvent,
 } from "./requests.ts";
-import type { TailscaleClient } from "./tailscale/mod.ts";
+import { type TailscaleClient, tailscaleFromEnv } from "./tailscale/mod.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -157,8 +157,31 @@ export async function releaseMembership(
   return { kind: result.changed ? "removed" : "already_gone" };
 }
 
+/**
+ * Lets go of the record's membership with the app's own Tailscale client
+ * (see {@linkcode releaseMembership}); returns the record to keep and what
+ * became of the membership.
+ *
+ * @throws when Tailscale is not configured or the policy file could not be
+ * changed; the record then stays as it was, for a later try.
+ */
+export async function endMembership(
+  ctx: Omit<GroupContext, "tailscale"> & { env: Record<string, string> },
+  record: RequestRecord,
+  now: Date,
+): Promise<{ record: RequestRecord; end: Release["kind"] }> {
+  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  if (!built.ok) throw new Error(`${built.missing.join(" and ")} not set`);
+  const release = await releaseMembership(
+    { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
+    record,
+    now,
+  );
+  return { record: released(record, release, now), end: release.kind };
+}
+
 /** The record after a release (pure): no longer the app's to remove. */
-export function released(
+function released(
   record: RequestRecord,
   release: Release,
   now: Date,

@@ -12,11 +12,12 @@
 import { slackDate } from "./blocks/approval_messages.ts";
 import { noticeMessage } from "./blocks/approval_messages.ts";
 import { escapeMrkdwn } from "./device_text.ts";
-import { released, releaseMembership } from "./group_grants.ts";
+import { endMembership } from "./group_grants.ts";
 import {
   grantEndedMessage,
   type GrantFacts,
   type MembershipEnd,
+  membershipSentence,
   nudgeMessage,
   reminderMessage,
 } from "./blocks/lifecycle_messages.ts";
@@ -180,16 +181,11 @@ export async function expireGrant(
   const built = tailscaleFromEnv(ctx.env, ctx.client);
   if (groupOf(record)) {
     try {
-      if (!built.ok) {
-        throw new Error(`${built.missing.join(" and ")} not set`);
-      }
-      const release = await releaseMembership(
-        { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
+      ({ record: current, end: membership } = await endMembership(
+        ctx,
         record,
         now,
-      );
-      current = released(record, release, now);
-      membership = release.kind;
+      ));
     } catch (e) {
       const error = errorText(e);
       await removalFailed(ctx, record, profile, error, now);
@@ -388,13 +384,11 @@ export async function revokeGrant(
   const group = groupOf(record);
   try {
     if (group) {
-      const release = await releaseMembership(
-        { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
+      ({ record: current, end: membership } = await endMembership(
+        ctx,
         record,
         now,
-      );
-      current = released(record, release, now);
-      membership = release.kind;
+      ));
     } else {
       await built.tailscale.deletePostureAttribute(
         record.device_id,
@@ -454,16 +448,8 @@ function revokedText(
       slackDate(now)
     }.`;
   }
-  const who = `\`${record.login}\``;
-  const group = `\`${record.attribute}\``;
   return `Revoked ${slackDate(now)}. ${
-    {
-      removed: `${who} was removed from ${group}.`,
-      already_gone: `${who} was no longer in ${group}.`,
-      kept:
-        `${who} stays in ${group}: they were a member before this grant, so the app does not remove them.`,
-      handed_over: `${who} stays in ${group} for their other, longer grant.`,
-    }[membership]
+    membershipSentence(record.login ?? "", record.attribute, membership)
   }`;
 }
 

@@ -16,11 +16,7 @@ import { findProfile } from "./config_schema.ts";
 import type { DecisionContext } from "./decision.ts";
 import { escapeMrkdwn } from "./device_text.ts";
 import { errorText } from "./error_text.ts";
-import {
-  OWNED_MEMBERSHIPS,
-  released,
-  releaseMembership,
-} from "./group_grants.ts";
+import { endMembership, OWNED_MEMBERSHIPS } from "./group_grants.ts";
 import { expireGrant } from "./lifecycle.ts";
 import { post } from "./notify.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
@@ -31,7 +27,6 @@ import {
   targetOf,
   withEvent,
 } from "./requests.ts";
-import { tailscaleFromEnv } from "./tailscale/mod.ts";
 import { targetName } from "./target.ts";
 
 /**
@@ -88,7 +83,6 @@ export async function reconcile(
   // 2. Memberships the app added (or may have) for requests that are not
   // live grants: a grant that failed after its write, or whose decider died.
   const owned = await ctx.store.listMemberships(OWNED_MEMBERSHIPS);
-  const built = tailscaleFromEnv(ctx.env, ctx.client);
   for (const record of owned) {
     if (record.state === "granted" || !groupOf(record)) continue;
     const end = Date.parse(record.expires_at ?? record.planned_expiry ?? "");
@@ -98,24 +92,19 @@ export async function reconcile(
       !(claimIsStale(record, now) && end <= due)
     ) continue;
     try {
-      if (!built.ok) throw new Error(`${built.missing.join(" and ")} not set`);
-      const release = await releaseMembership(
-        { client: ctx.client, store: ctx.store, tailscale: built.tailscale },
-        record,
-        now,
-      );
-      await ctx.store.put(released(record, release, now));
+      const ended = await endMembership(ctx, record, now);
+      await ctx.store.put(ended.record);
       actions.push({
         record,
         failed: false,
-        text: release.kind === "removed"
+        text: ended.end === "removed"
           ? `removed \`${record.login}\` from \`${record.attribute}\`: the app added it for a request that ${
             record.state === "approved"
               ? "was never completed"
               : `ended ${record.state}`
           }`
           : `found \`${record.login}\` no longer needing removal from \`${record.attribute}\` (${
-            release.kind.replace("_", " ")
+            ended.end.replace("_", " ")
           })`,
       });
     } catch (e) {

@@ -97,6 +97,24 @@ export type MembershipEnd =
   | "kept"
   | "handed_over";
 
+/** What became of `login`'s membership in `group`, as one sentence. */
+export function membershipSentence(
+  login: string,
+  group: string,
+  end: MembershipEnd,
+): string {
+  const who = `\`${escapeMrkdwn(login)}\``;
+  const where = `\`${group}\``;
+  return {
+    removed: `${who} was removed from ${where}.`,
+    already_gone:
+      `${who} was no longer in ${where} (removed outside this app).`,
+    kept: `${who} stays in ${where}: they were a member before this grant.`,
+    handed_over:
+      `${who} stays in ${where} for their other grant, which runs longer.`,
+  }[end];
+}
+
 /** The notice that a grant has ended, for the requester, approver and channel. */
 export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
   let text: string;
@@ -119,16 +137,9 @@ export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
     }`;
   }
   if (end.membership && g.target.kind === "group") {
-    const who = `\`${escapeMrkdwn(g.target.login)}\``;
-    const group = `\`${g.target.group}\``;
-    text += {
-      removed: ` ${who} was removed from ${group}.`,
-      already_gone:
-        ` ${who} was no longer in ${group} (removed outside this app).`,
-      kept: ` ${who} stays in ${group}: they were a member before this grant.`,
-      handed_over:
-        ` ${who} stays in ${group} for their other grant, which runs longer.`,
-    }[end.membership];
+    text += ` ${
+      membershipSentence(g.target.login, g.target.group, end.membership)
+    }`;
   }
   return {
     text: end.kind === "expired"
