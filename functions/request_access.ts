@@ -41,6 +41,7 @@ import { submitRequest } from "../lib/submit_request.ts";
 import {
   type Device,
   TailscaleApiError,
+  type TailscaleClient,
   tailscaleFromEnv,
 } from "../lib/tailscale/mod.ts";
 import { errorText } from "../lib/error_text.ts";
@@ -309,26 +310,41 @@ export default SlackFunction(
       }
       let device: Device | undefined;
       let login: string | undefined;
-      if (Object.keys(errors).length === 0 && profile?.group) {
-        const checked = await checkGroupAccess(
-          env,
-          client,
-          profile.group,
-          requesterId,
-        );
-        if (checked.ok) login = checked.login;
-        else fail(FIELD.profile, checked.problem);
-      } else if (Object.keys(errors).length === 0 && profile && v.device) {
-        // The picker only helps; whose device it is is checked here.
-        const checked = await checkDevice(
-          env,
-          client,
-          profile,
-          v.device,
-          requesterId,
-        );
-        if (checked.ok) device = checked.device;
-        else fail(FIELD.device, checked.problem);
+      if (
+        Object.keys(errors).length === 0 && profile &&
+        (profile.group || v.device)
+      ) {
+        const built = tailscaleFromEnv(env, client);
+        const field = profile.group ? FIELD.profile : FIELD.device;
+        if (!built.ok) {
+          fail(
+            field,
+            `Tailscale is not configured (${
+              built.missing.join(", ")
+            } not set).`,
+          );
+        } else if (profile.group) {
+          const checked = await checkGroupAccess(
+            built.tailscale,
+            client,
+            profile.group,
+            requesterId,
+          );
+          if (checked.ok) login = checked.login;
+          else fail(field, checked.problem);
+        } else {
+          // The picker only helps; whose device it is is checked here.
+          const checked = await checkDevice(
+            built.tailscale,
+            client,
+            profile,
+            v.device!,
+            requesterId,
+            env.DEVICE_PICKER_CACHE !== "off",
+          );
+          if (checked.ok) device = checked.device;
+          else fail(field, checked.problem);
+        }
       }
       if (Object.keys(errors).length) {
         return { response_action: "errors", errors };
@@ -381,20 +397,11 @@ export default SlackFunction(
  * policy file (reported, never created).
  */
 async function checkGroupAccess(
-  env: Record<string, string>,
+  tailscale: TailscaleClient,
   client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
   group: string,
   requesterId: string,
 ): Promise<{ ok: true; login: string } | { ok: false; problem: string }> {
-  const built = tailscaleFromEnv(env, client);
-  if (!built.ok) {
-    return {
-      ok: false,
-      problem: `Tailscale is not configured (${
-        built.missing.join(", ")
-      } not set).`,
-    };
-  }
   const requester = await lookupPerson(client, requesterId);
   if (!requester?.email) {
     return {
@@ -405,8 +412,8 @@ async function checkGroupAccess(
   }
   try {
     const [resolved, members] = await Promise.all([
-      resolveLogin(client, built.tailscale, config, requester.email),
-      readGroup(built.tailscale, group),
+      resolveLogin(client, tailscale, config, requester.email),
+      readGroup(tailscale, group),
     ]);
     if (members === null) {
       return { ok: false, problem: missingGroupText(group) };
@@ -432,34 +439,23 @@ async function checkGroupAccess(
  * exist, and unless the profile allows any device, be the requester's own.
  */
 async function checkDevice(
-  env: Record<string, string>,
+  tailscale: TailscaleClient,
   client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
   profile: Profile,
   nodeId: string,
   requesterId: string,
+  useCache: boolean,
 ): Promise<{ ok: true; device: Device } | { ok: false; problem: string }> {
-  const built = tailscaleFromEnv(env, client);
-  if (!built.ok) {
-    return {
-      ok: false,
-      problem: `Tailscale is not configured (${
-        built.missing.join(", ")
-      } not set).`,
-    };
-  }
   try {
     const requester = await lookupPerson(client, requesterId);
     const owner = profile.allowAnyDevice ? undefined : requester?.email;
     // The index answers (own devices only, when that is all that is
     // allowed); a device newer than the index is read directly.
     const loaded = owner || profile.allowAnyDevice
-      ? await loadDevices(client, built.tailscale, {
-        owner,
-        useCache: env.DEVICE_PICKER_CACHE !== "off",
-      })
+      ? await loadDevices(client, tailscale, { owner, useCache })
       : { devices: [] };
     const device = loaded.devices.find((d) => d.nodeId === nodeId) ??
-      await built.tailscale.getDevice(nodeId);
+      await tailscale.getDevice(nodeId);
     if (profile.allowAnyDevice || isOwnedBy(device, requester?.email)) {
       return { ok: true, device };
     }
