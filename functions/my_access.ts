@@ -59,7 +59,7 @@ import {
 } from "../lib/requests.ts";
 import { targetName } from "../lib/target.ts";
 import { submitRequest } from "../lib/submit_request.ts";
-import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
+import { TailscaleApiError, tailscaleFromEnv } from "../lib/tailscale/mod.ts";
 
 /**
  * "My Tailscale access": lists the person's grants and pending requests
@@ -175,6 +175,10 @@ async function tailscaleStatuses(
     try {
       return await built.tailscale.getAttributes(nodeId);
     } catch (e) {
+      // A 404 on a device's attributes: the device is no longer there.
+      if (e instanceof TailscaleApiError && e.kind === "not_found") {
+        return { gone: true } as const;
+      }
       return { error: errorText(e) } as const;
     }
   }
@@ -182,6 +186,10 @@ async function tailscaleStatuses(
   for (const g of grants) {
     if (groupOf(g)) continue;
     const attrs = held.get(g.device_id)!;
+    if ("gone" in attrs) {
+      out.set(g.id, { kind: "device_gone" });
+      continue;
+    }
     if ("error" in attrs) {
       out.set(g.id, { kind: "unknown", error: attrs.error });
       continue;

@@ -17,13 +17,14 @@ export const MAX_EXTENDED_SECONDS_LIMIT = 30 * 86_400;
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 86_400;
 
 /**
- * Tailscale's documented rules for custom posture attribute keys: the
- * `custom:` namespace, at most 50 characters in all, letters, digits, `_`
- * and `:` only.
+ * Tailscale's documented rules for custom posture attribute keys (spec:
+ * the `attributeKey` parameter): the `custom:` namespace, at most 128
+ * characters including it, letters, digits, `_` and `:` only. (50 is the
+ * limit for string values, which the app never writes.)
  */
 const AttributeKey = z.string()
   .startsWith("custom:", { message: 'must start with "custom:"' })
-  .max(50, { message: "must be at most 50 characters long" })
+  .max(128, { message: "must be at most 128 characters long" })
   .regex(/^[A-Za-z0-9_:]+$/, {
     message: "may only contain letters, digits, underscores and colons",
   })

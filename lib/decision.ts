@@ -26,6 +26,7 @@ import { type Config, findProfile, type Profile } from "./config_schema.ts";
 import { grantComment } from "./grant.ts";
 import { formatDuration } from "./durations.ts";
 import { invalidateDeviceIndex } from "./device_index.ts";
+import { externalDeviceText } from "./device_checks.ts";
 import {
   cancelEvents,
   grantEvents,
@@ -161,6 +162,12 @@ async function resolve(
       snapshot ?? built.tailscale.getDevice(record.device_id),
       lookupPerson(ctx.client, record.requester),
     ]);
+    if (device.isExternal) {
+      return {
+        ok: false,
+        message: `${externalDeviceText(device)} Nothing was granted.`,
+      };
+    }
     return {
       ok: true,
       value: {

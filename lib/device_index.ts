@@ -298,6 +298,11 @@ export type LoadOptions = {
   now?: number;
   /** False: always list from Tailscale (the naive baseline and a fallback). */
   useCache?: boolean;
+  /**
+   * False: a cold cache for one person's devices refreshes the whole index
+   * instead of asking Tailscale for theirs (the benchmark's baseline).
+   */
+  userFilter?: boolean;
   /** Only this person's own devices (untagged and registered by them). */
   owner?: string;
   /**
@@ -307,7 +312,12 @@ export type LoadOptions = {
   containing?: string;
 };
 
-/** The cached list if current, else a fresh one from Tailscale. */
+/**
+ * The cached list if current, else a fresh one from Tailscale: for one
+ * person's devices, only theirs (Tailscale's `user` filter, so the answer's
+ * size does not grow with the tailnet); else the whole tailnet, which also
+ * refreshes the index.
+ */
 export async function loadDevices(
   client: SlackClient,
   tailscale: TailscaleClient,
@@ -333,7 +343,33 @@ export async function loadDevices(
       (opts.containing ?? "").trim().toLowerCase(),
     )
     : await readOwnDevices(client, owner, now);
-  return cached ?? mine(await refreshDeviceIndex(client, tailscale, now));
+  if (cached) return cached;
+  if (owner === undefined || opts.userFilter === false) {
+    return mine(await refreshDeviceIndex(client, tailscale, now));
+  }
+  return mine({
+    // Tagged devices the person registered come back too; `mine` drops them.
+    devices: await tailscale.listDevices({ user: owner }),
+    source: "tailscale",
+    fetchedAt: now,
+  });
+}
+
+/**
+ * One device from the current index (only among `owner`'s devices, when
+ * given), or null when the index does not have it or is not current. Never
+ * asks Tailscale and never throws.
+ */
+export async function cachedDevice(
+  client: SlackClient,
+  nodeId: string,
+  owner?: string,
+  now = Date.now(),
+): Promise<Device | null> {
+  const loaded = owner === undefined
+    ? await readDeviceIndex(client, now, nodeId.toLowerCase())
+    : await readOwnDevices(client, owner, now);
+  return loaded?.devices.find((d) => d.nodeId === nodeId) ?? null;
 }
 
 /**

@@ -88,10 +88,8 @@ export function deviceSuggestions(
     }
   }
   // Better matches first; own devices by recency, the rest by name.
-  const own = mine.sort((a, b) =>
-    a.score - b.score ||
-    (b.d.lastSeen ?? "").localeCompare(a.d.lastSeen ?? "")
-  ).map((x) => x.d);
+  const own = mine.sort((a, b) => a.score - b.score || byRecency(a.d, b.d))
+    .map((x) => x.d);
   const others = best.map((x) => x.d);
   if (ownOnly && own.length === 0) {
     return deviceErrorSuggestion(
@@ -111,6 +109,15 @@ export function deviceSuggestions(
     );
   }
   return groups.length ? { option_groups: groups } : { options: [] };
+}
+
+/**
+ * Online devices first (Tailscale omits `lastSeen` while a device is
+ * connected), then the most recently seen; never-seen devices last.
+ */
+export function byRecency(a: Device, b: Device): number {
+  return Number(b.connectedToControl) - Number(a.connectedToControl) ||
+    (b.lastSeen ?? "").localeCompare(a.lastSeen ?? "");
 }
 
 type Ranked = { d: Device; score: number; key: string };

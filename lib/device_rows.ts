@@ -19,10 +19,14 @@ export const OWNER_BUCKETS = 64;
  */
 export const MAX_PART_LENGTH = 120_000;
 
-const FIELDS = 8;
+/** Fields of a row; rows written before `connectedToControl` have one less. */
+const FIELDS = 9;
 const clean = (s: string) => s.replace(/[\t\n\r]/g, " ");
 
-/** The device as one row: nodeId, hostname, name, user, os, addresses, tags, lastSeen. */
+/**
+ * The device as one row: nodeId, hostname, name, user, os, addresses, tags,
+ * lastSeen, and "1" when connected to the control server.
+ */
 export function encodeRow(d: Device): string {
   return [
     d.nodeId,
@@ -33,6 +37,7 @@ export function encodeRow(d: Device): string {
     d.addresses.join(" "),
     d.tags.join(" "),
     d.lastSeen ?? "",
+    d.connectedToControl ? "1" : "",
   ].map(clean).join("\t");
 }
 
@@ -75,7 +80,7 @@ function rowsContaining(text: string, q: string): string[] {
 
 function decodeRow(row: string): Device | null {
   const f = row.split("\t");
-  if (f.length !== FIELDS || !f[0]) return null;
+  if ((f.length !== FIELDS && f.length !== FIELDS - 1) || !f[0]) return null;
   return {
     nodeId: f[0],
     hostname: f[1],
@@ -85,6 +90,9 @@ function decodeRow(row: string): Device | null {
     addresses: f[5] ? f[5].split(" ") : [],
     tags: f[6] ? f[6].split(" ") : [],
     ...(f[7] ? { lastSeen: f[7] } : {}),
+    connectedToControl: f[8] === "1",
+    // Shared-in devices are never listed, so never indexed.
+    isExternal: false,
   };
 }
 

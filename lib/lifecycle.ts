@@ -13,7 +13,9 @@ import { slackDate } from "./blocks/approval_messages.ts";
 import { noticeMessage } from "./blocks/approval_messages.ts";
 import { escapeMrkdwn } from "./device_text.ts";
 import { endMembership } from "./group_grants.ts";
+import { endAttributeGrant, removeAttribute } from "./attribute_grants.ts";
 import {
+  type AttributeOutcome,
   grantEndedMessage,
   type GrantFacts,
   type MembershipEnd,
@@ -176,7 +178,7 @@ export async function expireGrant(
   // Extended since this trigger was made: the new one will come.
   if (now.getTime() < end - 1000) return { kind: "not_due" };
   let current = record;
-  let stillSetUntil: Date | undefined;
+  let attribute: AttributeOutcome | undefined;
   let membership: MembershipEnd | undefined;
   const built = tailscaleFromEnv(ctx.env, ctx.client);
   if (groupOf(record)) {
@@ -191,19 +193,17 @@ export async function expireGrant(
       await removalFailed(ctx, record, profile, error, now);
       return { kind: "removal_failed", error };
     }
-  } else if (built.ok) {
-    // Tailscale removes the attribute at its expiry; check it really did.
+  } else {
+    // Tailscale drops an expired attribute only within minutes: the app
+    // removes its own now, so access ends when the notice says it does.
     try {
-      const held = await built.tailscale.getAttributes(record.device_id);
-      const expiry = held.expiries[record.attribute];
-      if (
-        held.attributes[record.attribute] !== undefined &&
-        (!expiry || Date.parse(expiry) > now.getTime())
-      ) {
-        stillSetUntil = new Date(expiry ?? "9999-12-31T00:00:00Z");
-      }
+      if (!built.ok) throw new Error(`${built.missing.join(" and ")} not set`);
+      attribute = await endAttributeGrant(built.tailscale, record, now);
     } catch (e) {
-      console.error(`request ${record.id}: checking expiry: ${errorText(e)}`);
+      attribute = { kind: "unconfirmed", error: errorText(e) };
+      console.error(
+        `request ${record.id}: ending the attribute: ${errorText(e)}`,
+      );
     }
   }
   const schedule = await cancelEvents(ctx.client, current.schedule ?? []);
@@ -212,15 +212,13 @@ export async function expireGrant(
     "expired",
     "app",
     now,
-    stillSetUntil
-      ? `Tailscale still has the attribute until ${stillSetUntil.toISOString()} (changed outside the app)`
-      : undefined,
+    attribute && attributeNote(attribute),
   );
   await ctx.store.put(ended);
   if (profile) {
     const message = grantEndedMessage(factsOf(record, profile), {
       kind: "expired",
-      ...(stillSetUntil ? { stillSetUntil } : {}),
+      ...(attribute ? { attribute } : {}),
       ...(membership ? { membership } : {}),
     });
     await post(ctx.client, record.requester, message);
@@ -381,6 +379,7 @@ export async function revokeGrant(
   }
   let current = record;
   let membership: MembershipEnd | undefined;
+  let attribute: AttributeOutcome | undefined;
   const group = groupOf(record);
   try {
     if (group) {
@@ -390,10 +389,13 @@ export async function revokeGrant(
         now,
       ));
     } else {
-      await built.tailscale.deletePostureAttribute(
-        record.device_id,
-        record.attribute,
-      );
+      attribute = {
+        kind: await removeAttribute(
+          built.tailscale,
+          record.device_id,
+          record.attribute,
+        ),
+      };
     }
   } catch (e) {
     return {
@@ -420,7 +422,10 @@ export async function revokeGrant(
     "revoked",
     actor,
     now,
-    reason,
+    [reason, attribute && attributeNote(attribute)].filter(Boolean).join(
+      "; ",
+    ) ||
+      undefined,
   );
   await ctx.store.put(ended);
   const profile = findProfile(ctx.config, record.attribute);
@@ -430,19 +435,44 @@ export async function revokeGrant(
       by: actor,
       ...(reason ? { reason } : {}),
       ...(membership ? { membership } : {}),
+      ...(attribute ? { attribute } : {}),
     });
     const targets = new Set([record.requester, record.approver]);
     if (profile.notifyChannel) targets.add(profile.notifyChannel);
     await Promise.all([...targets].map((t) => post(ctx.client, t, message)));
   }
-  return { ok: true, text: revokedText(record, membership, now) };
+  return { ok: true, text: revokedText(record, membership, attribute, now) };
+}
+
+/** A history note for what became of the attribute, if worth one. */
+function attributeNote(end: AttributeOutcome): string | undefined {
+  switch (end.kind) {
+    case "removed":
+      return "attribute removed";
+    case "already_gone":
+      return undefined;
+    case "device_gone":
+      return "the device was removed from the tailnet";
+    case "changed":
+      return `Tailscale still has the attribute ${
+        end.until ? `until ${end.until.toISOString()}` : "with no end"
+      } (changed outside the app)`;
+    case "unconfirmed":
+      return `could not remove the attribute: ${end.error}`;
+  }
 }
 
 function revokedText(
   record: RequestRecord,
   membership: MembershipEnd | undefined,
+  attribute: AttributeOutcome | undefined,
   now: Date,
 ): string {
+  if (attribute?.kind === "device_gone") {
+    return `Revoked ${
+      slackDate(now)
+    }: the device was removed from the tailnet, so it has no access left.`;
+  }
   if (!membership) {
     return `Revoked: the attribute was removed from the device ${
       slackDate(now)

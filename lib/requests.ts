@@ -167,6 +167,8 @@ export function describedDevice(record: RequestRecord): Device {
     os: "",
     addresses: [],
     tags: [],
+    connectedToControl: false,
+    isExternal: false,
   };
 }
 

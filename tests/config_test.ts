@@ -39,13 +39,22 @@ Deno.test("approver emails are normalised to lower case", () => {
   assertEquals(p.approverEmails, ["bob@example.com"]);
 });
 
+Deno.test("attribute keys may be 128 characters long, as Tailscale allows", () => {
+  // The spec's attributeKey: "maximum length of 128 characters including
+  // the namespace"; 50 is the limit for string values.
+  const attribute = `custom:${"a".repeat(121)}`;
+  assertEquals(attribute.length, 128);
+  const [p] = parseConfig({ profiles: [{ ...base, attribute }] }).profiles;
+  assertEquals(p.attribute, attribute);
+});
+
 Deno.test("each invalid field is named with its profile", () => {
   const cases: [Record<string, unknown>, string, string][] = [
     [{ attribute: "prodAccess" }, 'field "attribute"', 'start with "custom:"'],
     [
-      { attribute: `custom:${"a".repeat(44)}` },
+      { attribute: `custom:${"a".repeat(122)}` },
       'field "attribute"',
-      "at most 50",
+      "at most 128",
     ],
     [
       { attribute: "custom:prod-access" },

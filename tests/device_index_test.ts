@@ -75,7 +75,9 @@ function asDevice(d: FakeDevice): Device {
     os: d.os,
     addresses: d.addresses,
     tags: d.tags ?? [],
-    ...(d.lastSeen ? { lastSeen: d.lastSeen } : {}),
+    ...(d.lastSeen && !d.connectedToControl ? { lastSeen: d.lastSeen } : {}),
+    connectedToControl: d.connectedToControl ?? false,
+    isExternal: d.isExternal ?? false,
   };
 }
 

@@ -16,6 +16,8 @@ function device(over: Partial<Device> & { hostname: string }): Device {
     addresses: ["100.64.0.1"],
     tags: [],
     lastSeen: "2026-11-01T00:00:00Z",
+    connectedToControl: false,
+    isExternal: false,
     ...over,
   };
 }
@@ -58,6 +60,31 @@ Deno.test("own untagged devices come first, most recently seen first", () => {
   assertEquals(texts(s.option_groups), [
     ["Your devices", ["alice-laptop", "alice-old"]],
     ["Other devices", ["bob-box", "zed-server"]],
+  ]);
+});
+
+Deno.test("an online device (no lastSeen, connectedToControl) comes before ones seen earlier", () => {
+  // Tailscale omits lastSeen while a device is connected (spec: Device).
+  const online = device({
+    hostname: "alice-desktop",
+    user: "alice@example.com",
+    lastSeen: undefined,
+    connectedToControl: true,
+  });
+  const never = device({
+    hostname: "alice-new",
+    user: "alice@example.com",
+    lastSeen: undefined,
+  });
+  const s = deviceSuggestions(
+    [never, ...fleet, online],
+    "",
+    "alice@example.com",
+  );
+  assert("option_groups" in s);
+  assertEquals(texts(s.option_groups)[0], [
+    "Your devices",
+    ["alice-desktop", "alice-laptop", "alice-old", "alice-new"],
   ]);
 });
 

@@ -175,8 +175,17 @@ Deno.test("a rejected write carries Tailscale's message and status", async () =>
   });
 });
 
-Deno.test("a write is accepted whether Tailscale answers {} or the attributes", async () => {
-  for (const attributeWriteResponse of ["empty", "attributes"] as const) {
+Deno.test("a write is a write whether Tailscale answers null, nothing, {} or the attributes", async () => {
+  // The live API answers a set with `null` (tailscale/tailscale#18253),
+  // its description with the attributes object.
+  for (
+    const attributeWriteResponse of [
+      "null",
+      "empty-body",
+      "{}",
+      "attributes",
+    ] as const
+  ) {
     await withFake({ attributeWriteResponse }, async (fake, client) => {
       const expiry = new Date(Date.now() + 3600_000);
       await client().setPostureAttribute(laptop, "custom:prodAccess", {
@@ -355,5 +364,127 @@ Deno.test("attributes are read with their expiries", async () => {
     const read = await client().getAttributes(laptop);
     assertEquals(read.attributes["custom:prodAccess"], true);
     assertEquals(read.expiries["custom:prodAccess"], expiry.toISOString());
+  });
+});
+
+Deno.test("validate: an empty body or {} passes; warnings pass as warnings; failing tests are errors in Tailscale's words", async () => {
+  await withFake({ scopes: ["policy_file"] }, async (fake, client) => {
+    const policy = fake.policyText();
+    // The spec: "An empty response body implies passing validation".
+    assertEquals(await client().validatePolicyFile(policy), {
+      errors: [],
+      warnings: [],
+    });
+    fake.failNext(1, { status: 200, body: {} }, /acl\/validate/);
+    assertEquals(await client().validatePolicyFile(policy), {
+      errors: [],
+      warnings: [],
+    });
+    fake.setPolicyWarnings([{
+      user: "group:sre@example.com",
+      warnings: ["group is not syncing from SCIM"],
+    }]);
+    assertEquals(await client().validatePolicyFile(policy), {
+      errors: [],
+      warnings: ["group:sre@example.com: group is not syncing from SCIM"],
+    });
+    fake.setPolicyTestFailures([{
+      user: "alice@example.com",
+      errors: ['address "2.2.2.2:22": want: Drop, got: Accept'],
+    }]);
+    assertEquals(
+      (await client().validatePolicyFile(policy)).errors,
+      ['alice@example.com: address "2.2.2.2:22": want: Drop, got: Accept'],
+    );
+    // A message with no lines is an error, unless it says it warns.
+    fake.failNext(1, { status: 200, body: { message: "bad policy" } });
+    assertEquals(
+      (await client().validatePolicyFile(policy)).errors,
+      ["bad policy"],
+    );
+  });
+});
+
+Deno.test("validate: input Tailscale cannot parse is a 400 carrying its message", async () => {
+  await withFake({ scopes: ["policy_file"] }, async (_fake, client) => {
+    const e = await tailscaleError(client().validatePolicyFile("{ nope"));
+    assertEquals([e.kind, e.status], ["rejected", 400]);
+    assert(e.tailscaleMessage, "Tailscale's message kept");
+  });
+});
+
+Deno.test("a policy write answered without an ETag succeeds; the next change reads a fresh one", async () => {
+  await withFake({ scopes: ["policy_file"] }, async (fake, client) => {
+    const { text, etag } = await client().getPolicyFile();
+    const edited = text.replace(
+      '"group:prod": [',
+      '"group:prod": ["x@example.com", ',
+    );
+    await client().setPolicyFile(edited, etag);
+    const [write] = fake.callsTo("POST", /\/acl$/);
+    assertEquals(write.status, 200);
+    assertEquals(fake.policyText(), edited);
+    const again = await client().getPolicyFile();
+    assert(again.etag !== etag, "a new version");
+  });
+});
+
+Deno.test("the users list's 404 without users:read names the scope", async () => {
+  await withFake({ scopes: ["devices:core:read"] }, async (fake, client) => {
+    const e = await tailscaleError(client().listUsers());
+    assertEquals([e.kind, e.status], ["scope", 404]);
+    assertIncludes(e.message, "users:read");
+    assertEquals(fake.callsTo("GET", /\/users$/).length, 1);
+  });
+});
+
+Deno.test("listing by user asks Tailscale for that login's devices; shared-in devices never come back", async () => {
+  await withFake({}, async (fake, client) => {
+    fake.addDevice({
+      ...demoDevice("alice-iphone"),
+      id: "393735759999",
+      nodeId: "nSHAREDCNTRL",
+      hostname: "alice-home-nas",
+      isExternal: true,
+    });
+    const mine = await client().listDevices({ user: "alice@example.com" });
+    assertEquals(
+      mine.map((d) => d.hostname).sort(),
+      ["alice-iphone", "alice-laptop"],
+    );
+    assertEquals(fake.calls.at(-1)?.search, "?user=alice%40example.com");
+    const all = await client().listDevices();
+    assert(!all.some((d) => d.hostname === "alice-home-nas"), "dropped");
+    assertEquals(
+      all.find((d) => d.nodeId === laptop)?.connectedToControl,
+      true,
+    );
+  });
+});
+
+Deno.test("deleting an attribute answered with an empty body succeeds; a 404 is not_found", async () => {
+  await withFake({}, async (fake, client) => {
+    await client().setPostureAttribute(laptop, "custom:prodAccess", {
+      value: true,
+      expiry: new Date(Date.now() + 3600_000),
+      comment: "c",
+    });
+    await client().deletePostureAttribute(laptop, "custom:prodAccess");
+    assertEquals(fake.calls.at(-1)?.responseBytes, 0);
+    const e = await tailscaleError(
+      client().deletePostureAttribute(laptop, "custom:prodAccess"),
+    );
+    assertEquals([e.kind, e.status], ["not_found", 404]);
+  });
+});
+
+Deno.test("a write answered 2xx with an undocumented body is still a write that happened", async () => {
+  await withFake({}, async (fake, client) => {
+    fake.failNext(1, { status: 200, body: "<html>ok</html>" }, /attributes/);
+    await client().setPostureAttribute(laptop, "custom:prodAccess", {
+      value: true,
+      expiry: new Date(Date.now() + 3600_000),
+      comment: "c",
+    });
   });
 });

@@ -3,7 +3,9 @@
  * Slack test users, plus a generator of large synthetic tailnets.
  *
  * Times are relative to `Date.now()` at the moment of the call, so "most
- * recently seen" orderings hold whenever a test runs.
+ * recently seen" orderings hold whenever a test runs. Devices connected to
+ * the control server right now (alice-laptop, bob-thinkpad) have no
+ * `lastSeen`, as in the API.
  *
  * @module
  */
@@ -29,7 +31,8 @@ type Seed = {
   user: string;
   os: string;
   host: number; // last octet / IPv6 suffix, distinct per device
-  seenAgo: number; // milliseconds before now
+  /** Connected to control now, or last seen this many milliseconds ago. */
+  seen: "connected" | number;
   createdAgo: number;
   clientVersion: string;
   tags?: string[];
@@ -45,7 +48,7 @@ const SEEDS: readonly Seed[] = [
     user: "alice@example.com",
     os: "macOS",
     host: 1,
-    seenAgo: 4 * MINUTE,
+    seen: "connected",
     createdAgo: 120 * DAY,
     clientVersion: "1.76.6-t4c1bd2e5f-g8d2a3b4c5",
   },
@@ -56,7 +59,7 @@ const SEEDS: readonly Seed[] = [
     user: "alice@example.com",
     os: "iOS",
     host: 2,
-    seenAgo: 3 * DAY,
+    seen: 3 * DAY,
     createdAgo: 200 * DAY,
     clientVersion: "1.76.1-t1a2b3c4d5-g6e7f8a9b0",
   },
@@ -67,7 +70,7 @@ const SEEDS: readonly Seed[] = [
     user: "bob@example.com",
     os: "linux",
     host: 3,
-    seenAgo: 25 * MINUTE,
+    seen: "connected",
     createdAgo: 90 * DAY,
     clientVersion: "1.76.6-t4c1bd2e5f-g8d2a3b4c5",
   },
@@ -78,7 +81,7 @@ const SEEDS: readonly Seed[] = [
     user: "carol@example.com",
     os: "macOS",
     host: 4,
-    seenAgo: 2 * HOUR,
+    seen: 2 * HOUR,
     createdAgo: 60 * DAY,
     clientVersion: "1.74.1-t9f8e7d6c5-gb4a3c2d1e",
   },
@@ -89,7 +92,7 @@ const SEEDS: readonly Seed[] = [
     user: "dave@example.com",
     os: "windows",
     host: 5,
-    seenAgo: 2 * DAY,
+    seen: 2 * DAY,
     createdAgo: 30 * DAY,
     clientVersion: "1.76.6-t4c1bd2e5f-g8d2a3b4c5",
   },
@@ -100,7 +103,7 @@ const SEEDS: readonly Seed[] = [
     user: "bob@example.com",
     os: "linux",
     host: 10,
-    seenAgo: 30 * SECOND,
+    seen: 30 * SECOND,
     createdAgo: 300 * DAY,
     clientVersion: "1.76.6-t4c1bd2e5f-g8d2a3b4c5",
     tags: ["tag:prod"],
@@ -112,7 +115,7 @@ const SEEDS: readonly Seed[] = [
     user: "bob@example.com",
     os: "linux",
     host: 11,
-    seenAgo: 45 * SECOND,
+    seen: 45 * SECOND,
     createdAgo: 300 * DAY,
     clientVersion: "1.76.6-t4c1bd2e5f-g8d2a3b4c5",
     tags: ["tag:prod"],
@@ -124,7 +127,7 @@ const SEEDS: readonly Seed[] = [
     user: "carol@example.com",
     os: "linux",
     host: 12,
-    seenAgo: 15 * SECOND,
+    seen: 15 * SECOND,
     createdAgo: 400 * DAY,
     clientVersion: "1.74.1-t9f8e7d6c5-gb4a3c2d1e",
     tags: ["tag:jump"],
@@ -140,19 +143,23 @@ function fromSeed(s: Seed, now: number): FakeDevice {
     user: s.user,
     os: s.os,
     addresses: [`100.64.0.${s.host}`, `fd7a:115c:a1e0::${s.host.toString(16)}`],
-    lastSeen: rfc3339(now - s.seenAgo),
     created: rfc3339(now - s.createdAgo),
     clientVersion: s.clientVersion,
     authorized: true,
   };
+  if (s.seen === "connected") device.connectedToControl = true;
+  else device.lastSeen = rfc3339(now - s.seen);
   if (s.tags) device.tags = [...s.tags];
   return device;
 }
 
 /**
- * The demo tailnet: alice (macOS laptop seen minutes ago, iPhone seen days
- * ago), bob, carol, dave, and the tagged servers prod-db-1, prod-web-1 and
- * jump-1. Every call returns fresh objects, so tests may mutate them.
+ * The demo tailnet: alice (macOS laptop connected now, iPhone seen days
+ * ago), bob (ThinkPad connected now), carol, dave, and the tagged servers
+ * prod-db-1, prod-web-1 and jump-1 (registered by bob and carol). No
+ * shared-in devices: an OAuth client does not see them
+ * (tailscale/tailscale#8707). Every call returns fresh objects, so tests may
+ * mutate them.
  */
 export function demoTailnet(): FakeDevice[] {
   const now = Date.now();

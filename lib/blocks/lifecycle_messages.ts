@@ -78,17 +78,45 @@ export function reminderMessage(
 /** How a grant ended. */
 export type GrantEnd =
   & (
-    | {
-      kind: "expired";
-      /** The attribute is still set until then: changed outside the app. */
-      stillSetUntil?: Date;
-    }
+    | { kind: "expired" }
     | { kind: "revoked"; by: string; reason?: string }
   )
   & {
     /** For a group grant: what became of the membership. */
     membership?: MembershipEnd;
+    /** For an attribute grant: what became of the attribute. */
+    attribute?: AttributeOutcome;
   };
+
+/**
+ * What became of a grant's attribute: see `AttributeEnd`; `unconfirmed`
+ * when the app could not check or remove it (Tailscale removes it by
+ * itself within minutes of its expiry).
+ */
+export type AttributeOutcome =
+  | { kind: "removed" | "already_gone" | "device_gone" }
+  | { kind: "changed"; until: Date | null }
+  | { kind: "unconfirmed"; error: string };
+
+/** The sentence a notice adds about the attribute, or "". */
+export function attributeSentence(key: string, end: AttributeOutcome): string {
+  const attribute = `\`${escapeMrkdwn(key)}\``;
+  switch (end.kind) {
+    case "removed":
+    case "already_gone":
+      return "";
+    case "device_gone":
+      return "The device is no longer in the tailnet, so nothing has this access.";
+    case "changed":
+      return `:warning: Tailscale still has the attribute ${attribute} on the device ${
+        end.until ? `until ${slackDate(end.until)}` : "with no end"
+      }: it was changed outside this app.`;
+    case "unconfirmed":
+      return `:warning: The app could not remove the attribute ${attribute} (${
+        escapeMrkdwn(end.error)
+      }); Tailscale removes it by itself within a few minutes of its expiry.`;
+  }
+}
 
 /** What became of a group grant's membership when the grant ended. */
 export type MembershipEnd =
@@ -122,13 +150,6 @@ export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
     text = `:hourglass: <@${g.requesterId}>'s access to ${what(g)} ended ${
       slackDate(g.expiresAt)
     }.`;
-    if (end.stillSetUntil) {
-      text += ` :warning: Tailscale still has the attribute \`${
-        escapeMrkdwn(g.profile.key)
-      }\` on the device until ${
-        slackDate(end.stillSetUntil)
-      }: it was changed outside this app.`;
-    }
   } else {
     text = `:no_entry: <@${g.requesterId}>'s access to ${
       what(g)
@@ -136,6 +157,9 @@ export function grantEndedMessage(g: GrantFacts, end: GrantEnd): SlackMessage {
       end.reason ? `: “${escapeMrkdwn(end.reason)}”` : "."
     }`;
   }
+  const about = end.attribute &&
+    attributeSentence(g.profile.key, end.attribute);
+  if (about) text += ` ${about}`;
   if (end.membership && g.target.kind === "group") {
     text += ` ${
       membershipSentence(g.target.login, g.target.group, end.membership)

@@ -38,6 +38,8 @@ export type TailscaleStatus =
   | { kind: "removed" }
   /** A group grant whose login is no longer in the group. */
   | { kind: "not_in_group" }
+  /** The device is no longer in the tailnet. */
+  | { kind: "device_gone" }
   | { kind: "changed"; until?: Date }
   | { kind: "unknown"; error: string };
 
@@ -91,6 +93,8 @@ function statusLine(status: TailscaleStatus): string | null {
       return ":warning: *Removed outside this app*: Tailscale no longer has this attribute on the device.";
     case "not_in_group":
       return ":warning: *Removed outside this app*: the login is no longer in the group in the policy file.";
+    case "device_gone":
+      return ":warning: *Device removed from the tailnet*: nothing has this access any more.";
     case "changed":
       return `:warning: *Changed outside this app*: Tailscale ${
         status.until

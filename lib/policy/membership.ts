@@ -37,10 +37,21 @@ async function change(
     const { text, etag } = await tailscale.getPolicyFile();
     const edited = edit(text);
     if (!edited.changed) return { changed: false, attempts: attempt };
-    const problem = await tailscale.validatePolicyFile(edited.text);
-    if (problem) {
+    // Warnings (a SCIM group not syncing, say) do not stop a change; errors
+    // do, in Tailscale's own words. A 400 throws with Tailscale's message.
+    const { errors, warnings } = await tailscale.validatePolicyFile(
+      edited.text,
+    );
+    if (warnings.length) {
+      console.warn(
+        `the policy file has Tailscale warnings: ${warnings.join("; ")}`,
+      );
+    }
+    if (errors.length) {
       throw new PolicyFileError(
-        `Tailscale would not accept the edited policy file: ${problem}`,
+        `Tailscale would not accept the edited policy file: ${
+          errors.slice(0, 5).join("; ")
+        }${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ""}`,
       );
     }
     if (beforeWrite && !announced) {

@@ -25,6 +25,12 @@ import type { CachedToken, TokenCache } from "./token_cache.ts";
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 /** An answer slower than this is treated as a network failure. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * The whole device list has no pagination (spec: "All results are returned
+ * at once"): 20,000 devices are about 15 MB, which needs more than the usual
+ * timeout. Only events with Slack's 60 s budget list the whole tailnet.
+ */
+export const FULL_LISTING_TIMEOUT_MS = 40_000;
 
 /** A value Tailscale accepts for a custom posture attribute. */
 export type AttributeValue = string | number | boolean;
@@ -64,6 +70,23 @@ export type DeviceAttributes = {
   expiries: Record<string, string>;
 };
 
+/**
+ * What `acl/validate` found: errors (failing tests, a refused policy) mean
+ * the policy would be refused; warnings (say, a SCIM group that is not
+ * syncing) do not. Each line is Tailscale's own, prefixed with its `user`.
+ */
+export type PolicyValidation = { errors: string[]; warnings: string[] };
+
+/** Which devices {@linkcode TailscaleClient.listDevices} asks for. */
+export type DeviceFilter = {
+  /**
+   * Only devices registered by this login (Tailscale's server-side filter,
+   * an exact match): the person's own devices, and tagged devices they
+   * registered, without downloading the whole tailnet.
+   */
+  user?: string;
+};
+
 /** A client for one tailnet, authenticated with an OAuth client. */
 export class TailscaleClient {
   readonly #settings: TailscaleSettings;
@@ -94,15 +117,31 @@ export class TailscaleClient {
     return { attributes: body.attributes, expiries: body.expiries ?? {} };
   }
 
-  /** Every device in the tailnet. */
-  async listDevices(): Promise<Device[]> {
-    const body = await this.#request(
-      "listing the tailnet's devices",
+  /**
+   * The tailnet's devices (or, with a filter, those that match it), without
+   * devices shared in from other tailnets: the app never offers or grants
+   * those.
+   */
+  async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
+    const query = filter.user === undefined
+      ? ""
+      : `?${new URLSearchParams({ user: filter.user })}`;
+    const body = await this.#call(
+      filter.user === undefined
+        ? "listing the tailnet's devices"
+        : `listing the devices of ${filter.user}`,
       "GET",
-      `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/devices`,
-      DeviceListSchema,
+      `/api/v2/tailnet/${
+        encodeURIComponent(this.#settings.tailnet)
+      }/devices${query}`,
+      (res, operation) => parseAnswer(operation, res, DeviceListSchema),
+      {
+        timeoutMs: filter.user === undefined
+          ? FULL_LISTING_TIMEOUT_MS
+          : REQUEST_TIMEOUT_MS,
+      },
     );
-    return body.devices;
+    return body.devices.filter((d) => !d.isExternal);
   }
 
   /** One device by node ID (or legacy ID). */
@@ -126,17 +165,19 @@ export class TailscaleClient {
         `attribute comment is ${write.comment.length} characters; Tailscale allows ${MAX_COMMENT_LENGTH}`,
       );
     }
-    await this.#request(
+    await this.#call(
       `setting ${key} on device ${nodeId}`,
       "POST",
       `/api/v2/device/${encodeURIComponent(nodeId)}/attributes/${
         encodeURIComponent(key)
       }`,
-      AttributeWriteResponseSchema,
+      readWriteAnswer,
       {
-        value: write.value,
-        expiry: write.expiry.toISOString(),
-        comment: write.comment,
+        json: {
+          value: write.value,
+          expiry: write.expiry.toISOString(),
+          comment: write.comment,
+        },
       },
     );
   }
@@ -159,48 +200,49 @@ export class TailscaleClient {
   }
 
   /**
-   * Asks Tailscale whether `text` is a valid policy file; returns its
-   * complaint, or null when it has none.
+   * Asks Tailscale whether `text` would be accepted as the policy file
+   * (`acl/validate`, which changes nothing). Warnings do not count against
+   * it; a policy Tailscale cannot parse is a {@linkcode TailscaleApiError}
+   * of kind "rejected" (HTTP 400) carrying Tailscale's message.
    */
-  async validatePolicyFile(text: string): Promise<string | null> {
+  async validatePolicyFile(text: string): Promise<PolicyValidation> {
     const answer = await this.#call(
       "validating the tailnet policy file",
       "POST",
       `/api/v2/tailnet/${
         encodeURIComponent(this.#settings.tailnet)
       }/acl/validate`,
-      (res) =>
-        parseAnswer(
-          "validating the tailnet policy file",
-          res,
-          PolicyValidationSchema,
-        ),
+      (res, operation) => parseAnswer(operation, res, PolicyValidationSchema),
       { hujson: text },
     ).catch((e) => {
       throw withScopes(e, ["policy_file"]);
     });
-    return answer.message ?? null;
+    return validationOf(answer);
   }
 
   /**
    * Replaces the policy file, only if it is still the version read
    * (`If-Match`); a 412 is a {@linkcode TailscaleApiError} of kind
-   * "conflict". Returns the new version.
+   * "conflict". The answer's body and headers are not needed: the ETag is
+   * documented on the read only, so the next change reads the file again.
    */
-  async setPolicyFile(text: string, etag: string): Promise<PolicyFile> {
-    const operation = "writing the tailnet policy file";
-    return await this.#call(
-      operation,
+  async setPolicyFile(text: string, etag: string): Promise<void> {
+    await this.#call(
+      "writing the tailnet policy file",
       "POST",
       `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/acl`,
-      (res) => readPolicyAnswer(operation, res),
+      readWriteAnswer,
       { hujson: text, ifMatch: etag, accept: null },
     ).catch((e) => {
       throw withScopes(e, ["policy_file"]);
     });
   }
 
-  /** The tailnet's users (for mapping a Slack email to a Tailscale login). */
+  /**
+   * The tailnet's members (for mapping a Slack email to a Tailscale login).
+   * The users list answers 404 both for an unknown tailnet and for a client
+   * without `users:read` (spec: listUsers); either way the scope is named.
+   */
   async listUsers(): Promise<TailnetUser[]> {
     const body = await this.#request(
       "listing the tailnet's users",
@@ -208,20 +250,27 @@ export class TailscaleClient {
       `/api/v2/tailnet/${encodeURIComponent(this.#settings.tailnet)}/users`,
       UserListSchema,
     ).catch((e) => {
+      if (e instanceof TailscaleApiError && e.kind === "not_found") {
+        throw e.asMissingScope(["users:read"]);
+      }
       throw withScopes(e, ["users:read"]);
     });
     return body.users;
   }
 
-  /** Deletes a custom posture attribute (`DELETE …/attributes/{key}`). */
+  /**
+   * Deletes a custom posture attribute (`DELETE …/attributes/{key}`). A 404
+   * is a {@linkcode TailscaleApiError} of kind "not_found": the device is
+   * gone, or (the spec is silent) the attribute was not set.
+   */
   async deletePostureAttribute(nodeId: string, key: string): Promise<void> {
-    await this.#request(
+    await this.#call(
       `removing ${key} from device ${nodeId}`,
       "DELETE",
       `/api/v2/device/${encodeURIComponent(nodeId)}/attributes/${
         encodeURIComponent(key)
       }`,
-      AttributeWriteResponseSchema,
+      readWriteAnswer,
     );
   }
 
@@ -235,14 +284,12 @@ export class TailscaleClient {
     method: string,
     path: string,
     schema: S,
-    body?: unknown,
   ): Promise<z.output<S>> {
     return await this.#call(
       operation,
       method,
       path,
       (res) => parseAnswer(operation, res, schema),
-      body === undefined ? undefined : { json: body },
     );
   }
 
@@ -255,7 +302,7 @@ export class TailscaleClient {
     operation: string,
     method: string,
     path: string,
-    read: (res: Response) => Promise<T>,
+    read: (res: Response, operation: string) => Promise<T>,
     body?: RequestBody,
   ): Promise<T> {
     const started = Date.now();
@@ -283,7 +330,7 @@ export class TailscaleClient {
     operation: string,
     method: string,
     path: string,
-    read: (res: Response) => Promise<T>,
+    read: (res: Response, operation: string) => Promise<T>,
     body?: RequestBody,
   ): Promise<T> {
     let token = await this.#accessToken(operation);
@@ -296,7 +343,7 @@ export class TailscaleClient {
       token = await this.#accessToken(operation);
       res = await this.#send(operation, method, path, token, body);
     }
-    return await read(res);
+    return await read(res, operation);
   }
 
   async #send(
@@ -325,10 +372,10 @@ export class TailscaleClient {
         body: body?.json !== undefined
           ? JSON.stringify(body.json)
           : body?.hujson,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(body?.timeoutMs ?? REQUEST_TIMEOUT_MS),
       });
     } catch (e) {
-      throw networkError(operation, e);
+      throw networkError(operation, e, body?.timeoutMs);
     }
   }
 
@@ -400,6 +447,8 @@ type RequestBody = {
   ifMatch?: string;
   /** Accept header; null sends none. Default application/json. */
   accept?: string | null;
+  /** Time for the answer, body included; default {@linkcode REQUEST_TIMEOUT_MS}. */
+  timeoutMs?: number;
 };
 
 /** The policy file as text, and the version it is. */
@@ -409,6 +458,54 @@ function withScopes(e: unknown, scopes: string[]): unknown {
   return e instanceof TailscaleApiError && e.kind === "scope"
     ? e.needing(scopes)
     : e;
+}
+
+/**
+ * The answer to a write. Any 2xx is a write that happened, whatever its
+ * body: the documented shapes (see {@linkcode AttributeWriteResponseSchema})
+ * pass quietly; anything else is logged, never turned into a failure.
+ */
+async function readWriteAnswer(
+  res: Response,
+  operation: string,
+): Promise<void> {
+  if (!res.ok) return await parseAnswer(operation, res, z.never());
+  let text = "";
+  try {
+    text = await res.text();
+  } catch (e) {
+    // The write was answered 2xx before its body broke off.
+    console.warn(`${operation}: answer body unreadable: ${errorOf(e)}`);
+    return;
+  }
+  let json: unknown = null;
+  try {
+    if (text.trim()) json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!AttributeWriteResponseSchema.safeParse(json).success) {
+    console.warn(`${operation}: succeeded with an undocumented answer body`);
+  }
+}
+
+/** Tailscale's validation answer as errors and warnings, each a line. */
+function validationOf(
+  answer: z.output<typeof PolicyValidationSchema>,
+): PolicyValidation {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const item of answer?.data ?? []) {
+    const who = item.user ? `${item.user}: ` : "";
+    for (const e of item.errors ?? []) errors.push(`${who}${e}`);
+    for (const w of item.warnings ?? []) warnings.push(`${who}${w}`);
+  }
+  const message = answer?.message?.trim();
+  if (message && !errors.length && !warnings.length) {
+    // A message with no lines: a warning only if it says so.
+    (/^warning/i.test(message) ? warnings : errors).push(message);
+  }
+  return { errors, warnings };
 }
 
 /** A policy file answer: the HuJSON body and its ETag. */
@@ -466,7 +563,8 @@ async function parseAnswer<S extends z.ZodType>(
   }
   let json: unknown;
   try {
-    json = text.trim() ? JSON.parse(text) : {};
+    // An empty body is no value at all: only schemas that allow null pass.
+    json = text.trim() ? JSON.parse(text) : null;
   } catch {
     throw new TailscaleApiError({
       operation,
@@ -515,12 +613,18 @@ function retryAfter(header: string | null): number | undefined {
     : Math.max(0, (date - Date.now()) / 1000);
 }
 
-function networkError(operation: string, e: unknown): TailscaleApiError {
+function errorOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function networkError(
+  operation: string,
+  e: unknown,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): TailscaleApiError {
   const reason = e instanceof DOMException && e.name === "TimeoutError"
-    ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
-    : e instanceof Error
-    ? e.message
-    : String(e);
+    ? `no answer within ${timeoutMs / 1000} s`
+    : errorOf(e);
   return new TailscaleApiError({
     operation,
     status: 0,

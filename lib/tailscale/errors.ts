@@ -67,6 +67,14 @@ export class TailscaleApiError extends Error {
   needing(scopes: readonly string[]): TailscaleApiError {
     return new TailscaleApiError({ ...this.#init, scopes });
   }
+
+  /**
+   * The same answer read as a missing scope: for calls whose documented
+   * 404 also means "no permission" (the users list).
+   */
+  asMissingScope(scopes: readonly string[]): TailscaleApiError {
+    return new TailscaleApiError({ ...this.#init, kind: "scope", scopes });
+  }
 }
 
 type ErrorInit = {
@@ -104,6 +112,9 @@ function describe(init: ErrorInit): string {
         said;
     case "scope":
       return `The Tailscale OAuth client is missing a permission needed for ${init.operation}${status}. ` +
+        (init.status === 404
+          ? "(Tailscale answers 404 here when the scope is missing, and also when TAILSCALE_TAILNET names a tailnet it does not know.) "
+          : "") +
         `It needs the scope${
           (init.scopes ?? REQUIRED_SCOPES).length > 1 ? "s" : ""
         } ${

@@ -8,10 +8,16 @@ import { TailscaleClient } from "./client.ts";
 import { readTailscaleSettings } from "./settings.ts";
 import { datastoreTokenCache } from "./token_cache.ts";
 
-export { MAX_COMMENT_LENGTH, TailscaleClient } from "./client.ts";
+export {
+  FULL_LISTING_TIMEOUT_MS,
+  MAX_COMMENT_LENGTH,
+  TailscaleClient,
+} from "./client.ts";
 export type {
   AttributeValue,
   DeviceAttributes,
+  DeviceFilter,
+  PolicyValidation,
   PostureAttributeWrite,
 } from "./client.ts";
 export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";

@@ -15,7 +15,15 @@ export const DeviceSchema = z.object({
   os: z.string().default(""),
   addresses: z.array(z.string()).default([]),
   tags: z.array(z.string()).default([]),
+  /**
+   * Omitted while the device is connected to the control server, and for a
+   * device that was never online (spec: Device.lastSeen).
+   */
   lastSeen: z.string().optional(),
+  /** Whether the device keeps a connection to the control server now. */
+  connectedToControl: z.boolean().default(false),
+  /** Shared in from another tailnet: never offered, never granted. */
+  isExternal: z.boolean().default(false),
 });
 /** A Tailscale device, reduced to what the app needs. */
 export type Device = z.output<typeof DeviceSchema>;
@@ -39,10 +47,13 @@ export const AttributesResponseSchema = z.object({
 });
 
 /**
- * Success body of setting a posture attribute: documented as `{}`, but
- * some deployments answer with the device's attributes. Both are accepted.
+ * Success body of an attribute write (set, delete, batch). Documented as the
+ * device's attributes (set), nothing (delete) or `null` (batch); the live API
+ * answers a set with `null` (tailscale/tailscale#18253). Every one of these
+ * is a write that happened; an empty body reaches the schema as `null`.
  */
 export const AttributeWriteResponseSchema = z.union([
+  z.null(),
   z.object({
     attributes: z.record(
       z.string(),
@@ -61,19 +72,35 @@ export const ErrorBodySchema = z.object({
 });
 
 /**
- * `POST /api/v2/tailnet/{tailnet}/acl/validate`: `{}` when the policy is
- * fine, else a message (and details the app does not need).
+ * `POST /api/v2/tailnet/{tailnet}/acl/validate` answered 200: an empty body
+ * or `{}` when the policy is fine; `{"message": "warning(s) found", "data":
+ * [{"user", "warnings"}]}` when it is fine with warnings; `{"message":
+ * "test(s) failed", "data": [{"user", "errors"}]}` when it is not. (Input it
+ * cannot parse is a 400.) An empty body reaches the schema as `null`.
  */
-export const PolicyValidationSchema = z.object({
-  message: z.string().optional(),
-});
+export const PolicyValidationSchema = z.union([
+  z.null(),
+  z.object({
+    message: z.string().optional(),
+    data: z.array(z.object({
+      user: z.string().optional(),
+      errors: z.array(z.string()).nullish(),
+      warnings: z.array(z.string()).nullish(),
+    })).nullish(),
+  }),
+]);
 
 /** A tailnet user, reduced to what identity mapping needs. */
 export const TailnetUserSchema = z.object({
   id: z.string(),
   loginName: z.string(),
   displayName: z.string().default(""),
+  /**
+   * `active`, `idle`, `suspended`, `needs-approval` or `over-billing-limit`
+   * (spec: User.status); kept as text so a new status does not break a read.
+   */
   status: z.string().default("active"),
+  role: z.string().default("member"),
 });
 /** A tailnet user. */
 export type TailnetUser = z.output<typeof TailnetUserSchema>;
