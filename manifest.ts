@@ -2,10 +2,13 @@ import { Manifest } from "deno-slack-sdk/mod.ts";
 // Imported for its side effect too: an invalid config.ts fails `slack deploy`.
 import { config } from "./config.ts";
 import { RequestsDatastore, TransitionType } from "./datastores/requests.ts";
+import { LiveRequestsDatastore } from "./datastores/live_requests.ts";
 import { DeviceIndexDatastore } from "./datastores/device_index.ts";
 import { TailscaleTokensDatastore } from "./datastores/tailscale_tokens.ts";
 import { RequestAccessFunction } from "./functions/request_access.ts";
 import { ReviewAccessFunction } from "./functions/review_access.ts";
+import { CollectDecisionFunction } from "./functions/collect_decision.ts";
+import { DecideAccessFunction } from "./functions/decide_access.ts";
 import { MyAccessFunction } from "./functions/my_access.ts";
 import { LifecycleEventFunction } from "./functions/lifecycle_event.ts";
 import { ReconcileAccessFunction } from "./functions/reconcile_access.ts";
@@ -17,6 +20,7 @@ import { MyAccessWorkflow } from "./workflows/my_access.ts";
 import { GrantLifecycleWorkflow } from "./workflows/grant_lifecycle.ts";
 import { ReconcileGroupAccessWorkflow } from "./workflows/reconcile_group_access.ts";
 import { LoginOverridesWorkflow } from "./workflows/login_overrides.ts";
+import { DecideAccessWorkflow } from "./workflows/decide_access.ts";
 
 export default Manifest({
   name: "Tailscale Access",
@@ -31,6 +35,7 @@ export default Manifest({
     GrantLifecycleWorkflow,
     ReconcileGroupAccessWorkflow,
     LoginOverridesWorkflow,
+    DecideAccessWorkflow,
   ],
   functions: [
     RequestAccessFunction,
@@ -39,11 +44,14 @@ export default Manifest({
     LifecycleEventFunction,
     ReconcileAccessFunction,
     LoginOverridesFunction,
+    CollectDecisionFunction,
+    DecideAccessFunction,
   ],
   types: [AccessRequestType, TransitionType],
   datastores: [
     TailscaleTokensDatastore,
     RequestsDatastore,
+    LiveRequestsDatastore,
     DeviceIndexDatastore,
     LoginOverridesDatastore,
   ],
@@ -57,7 +65,8 @@ export default Manifest({
     "datastore:read",
     "datastore:write",
     // Scheduled triggers for reminders, expiry notices and request timeouts,
-    // and finding the "My Tailscale access" link for the Extend button.
+    // the decision link behind the approvers' buttons, and finding the "My
+    // Tailscale access" link for the Extend button.
     "triggers:write",
     "triggers:read",
     // Approvers named by user group (approverGroups).

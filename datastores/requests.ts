@@ -61,8 +61,12 @@ export const RequestsDatastore = DefineDatastore({
     ended_by: { type: Schema.types.string },
     ended_at: { type: Schema.types.string },
     end_reason: { type: Schema.types.string },
-    /** Function execution of the review step waiting on this request. */
+    /** Rows written before decisions had their own workflow: unused now. */
     review_execution: { type: Schema.types.string },
+    /** The claim of the one delivery of the review step that asks the approver. */
+    prompt_claim: { type: Schema.types.string },
+    /** A decision handed on (Slack's time limit) is someone's until then. */
+    lease_until: { type: Schema.types.string },
     /** Scheduled triggers for this record, as "event:trigger_id". */
     schedule: {
       type: Schema.types.array,
@@ -70,6 +74,8 @@ export const RequestsDatastore = DefineDatastore({
     },
     /** JSON of the device as seen at submission (describes it until decided). */
     device_snapshot: { type: Schema.types.string },
+    /** Whether the request has its item in `live_requests` (written while live). */
+    indexed: { type: Schema.types.boolean },
     history: { type: Schema.types.array, items: { type: TransitionType } },
   },
 });

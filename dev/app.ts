@@ -14,7 +14,10 @@ import {
   type TailscaleFakeOptions,
 } from "./emulator/tailscale.ts";
 import { type Dispatcher, SlackPlatform } from "./platform.ts";
-import { subprocessDispatcher } from "./runtime/subprocess.ts";
+import {
+  type HandlerLimits,
+  subprocessDispatcher,
+} from "./runtime/subprocess.ts";
 
 /** The repository root. */
 export const APP_DIR = new URL("..", import.meta.url).pathname.replace(
@@ -34,6 +37,18 @@ export type AppOptions = {
   env?: Record<string, string>;
   tailscale?: TailscaleFakeOptions;
   slack?: SlackFakeOptions;
+  /**
+   * Slack's handler time limits, at which an event's process is killed
+   * (default: Slack's 60 s / 10 s); `null` lets handlers run for ever.
+   */
+  handlerLimits?: HandlerLimits | null;
+  /**
+   * Absolute path of `deno task bundle`'s output: run every event from the
+   * bundled `functions/<callback_id>.js`, as Slack's hosted runtime does.
+   * The bundles carry the config.ts they were built with, so `profiles`,
+   * `admins`, `tailscaleLogins` and `setProfiles` cannot be used with it.
+   */
+  bundleDir?: string;
 };
 
 /** A running app with its emulators. */
@@ -77,6 +92,15 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   const slack = await SlackFake.start({ datastores, clock, ...opts.slack });
   // The app's link triggers, as `slack trigger create` would make them.
   for (const def of await appTriggers()) slack.addTrigger(def);
+  if (
+    opts.bundleDir &&
+    (opts.profiles || opts.admins || opts.tailscaleLogins)
+  ) {
+    throw new Error(
+      "bundled functions carry the config.ts they were built with; " +
+        "profiles, admins and tailscaleLogins cannot be swapped in",
+    );
+  }
   const tmp = await Deno.makeTempDir({ prefix: "tsaccess-test-" });
   // Always redirect config.ts, so a test can change it between events.
   const importMap = await writeImportMap(tmp);
@@ -96,8 +120,10 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
   const dispatch = subprocessDispatcher({
     appDir: APP_DIR,
     importMap,
+    bundleDir: opts.bundleDir,
     onOutput: (text) => output.push(text),
     clockOffsetMs: () => offsetMs,
+    ...(opts.handlerLimits !== undefined ? { limits: opts.handlerLimits } : {}),
   });
   const platform = new SlackPlatform({
     slack,
@@ -116,7 +142,11 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     env: { ...env, SLACK_API_URL: slack.apiUrl },
     killRunningEvents: () => dispatch.killRunning(),
     setProfiles: (profiles, admins) =>
-      writeConfig(tmp, profiles, admins, logins),
+      opts.bundleDir
+        ? Promise.reject(
+          new Error("bundled functions cannot take other profiles"),
+        )
+        : writeConfig(tmp, profiles, admins, logins),
     setEnv(name, value) {
       if (value === "") delete env[name];
       else env[name] = value;

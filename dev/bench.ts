@@ -17,17 +17,41 @@
  * Tailscale alone (the emulator keeps an expired attribute for its linger,
  * as Tailscale does for "a few minutes").
  *
+ * Then the request store ("store"): with thousands of ended requests and 50
+ * live ones in the `requests` datastore, opening My access and one
+ * reconciliation run, through the `live_requests` index against scanning
+ * `requests` as before (`REQUEST_INDEX=off`), in the same run: datastore
+ * calls, items the scans evaluated, and time.
+ *
+ * Last, the approval ("approval"): click → attribute written → requester
+ * told, over 20 flows, and with Tailscale answering the write after 12 s.
+ *
+ * `deno task bench -- --only=store` (or `--only=picker`, `--only=approval`,
+ * or the env variable `BENCH_ONLY`) runs one part; a bare list of numbers
+ * sets the tailnet sizes.
+ *
  * @module
  */
 import { type ConfigInput, parseConfig } from "../lib/config_schema.ts";
+import type { RequestRecord, RequestState } from "../lib/requests.ts";
 import { APP_DIR, startApp, type TestApp } from "./app.ts";
-import { demoTailnet, manyDevices } from "./emulator/demo_tailnet.ts";
+import {
+  demoDevice,
+  demoTailnet,
+  manyDevices,
+} from "./emulator/demo_tailnet.ts";
 import { PEOPLE } from "./emulator/slack_people.ts";
 import { workspaceFor } from "./local.ts";
+import { measureApprovals } from "./bench_approval.ts";
 
+/** Arguments that are not flags (`--`, `--only=…`). */
+const POSITIONAL = Deno.args.filter((a) => !a.startsWith("--"));
+/** Which part to run: "picker", "store", or both (default). */
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7) ??
+  Deno.env.get("BENCH_ONLY") ?? "";
 /** Tailnet sizes; `deno task bench 1000,5000` measures others. */
-const SIZES = Deno.args[0]
-  ? Deno.args[0].split(",").map(Number)
+const SIZES = POSITIONAL[0]
+  ? POSITIONAL[0].split(",").map(Number)
   : [1_000, 5_000, 20_000];
 const QUERIES = [
   "",
@@ -203,7 +227,7 @@ async function measureFlow(size: number, mode: Mode) {
     }
     await app.platform.submit(PEOPLE.alice);
     const prompt = app.slack.messagesIn(PEOPLE.bob).find((m) =>
-      JSON.stringify(m.blocks ?? []).includes("approve_request")
+      JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
     );
     if (prompt) await app.platform.click(PEOPLE.bob, prompt, "Approve");
     const calls = app.tailscale.calls;
@@ -260,7 +284,7 @@ async function measureEnd(appEnds: boolean): Promise<number> {
     app.platform.type(PEOPLE.alice, "Why do you need it?", "benchmark");
     await app.platform.submit(PEOPLE.alice);
     const prompt = app.slack.messagesIn(PEOPLE.bob).find((m) =>
-      JSON.stringify(m.blocks ?? []).includes("approve_request")
+      JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
     );
     if (!prompt) throw new Error("no approval prompt");
     await app.platform.click(PEOPLE.bob, prompt, "Approve");
@@ -335,7 +359,8 @@ const kb = (n: number) =>
     ? `${Math.round(n)} B`
     : `${(n / 1024).toFixed(n < 10_240 ? 1 : 0)} KiB`;
 
-if (import.meta.main) {
+/** The device picker, the end of access, module load. */
+async function pickerBench() {
   const rows: Row[] = [];
   for (const devices of SIZES) {
     for (const mode of MODES) {
@@ -406,4 +431,329 @@ if (import.meta.main) {
     const t = await loadTime(fn);
     console.log(`| ${fn} | ${Math.round(t)} (+${Math.round(t - base)}) |`);
   }
+}
+
+// ---------------------------------------------------------------------------
+// The request store: live requests among many ended ones
+// ---------------------------------------------------------------------------
+
+/** Ended requests in the datastore; `--ended=2000,20000` measures others. */
+const ENDED = (Deno.args.find((a) => a.startsWith("--ended="))?.slice(8) ??
+  "2000,20000").split(",").map(Number);
+/** Live requests among them (grants, pending requests, group grants). */
+const LIVE = 50;
+/** Runs of each measurement (the median is reported). */
+const STORE_RUNS = 5;
+/** Extra latency of a datastore query (a scan page) over other calls. */
+const QUERY_EXTRA_MS = Number(
+  Deno.args.find((a) => a.startsWith("--query-latency="))?.slice(16) ?? 0,
+);
+const DAY_MS = 24 * 3600_000;
+
+const STORE_PROFILES: ConfigInput["profiles"] = [
+  ...PROFILES,
+  {
+    description: "Production (group)",
+    group: "group:prod",
+    approverEmails: ["bob@example.com"],
+  },
+];
+
+/** A request record the size the app writes (about 1.5 KB), `ageMs` old. */
+function benchRecord(
+  id: string,
+  requester: string,
+  state: RequestState,
+  now: number,
+  ageMs: number,
+  group = false,
+): RequestRecord {
+  const at = (min: number) =>
+    new Date(now - ageMs + min * 60_000).toISOString();
+  const device = demoDevice("alice-laptop");
+  const live = state === "pending" || state === "granted";
+  const history: RequestRecord["history"] = [
+    {
+      event: "requested",
+      actor: requester,
+      at: at(0),
+      note: `approver ${PEOPLE.bob}`,
+    },
+  ];
+  if (state !== "pending") {
+    history.push(
+      {
+        event: "approved",
+        actor: PEOPLE.bob,
+        at: at(3),
+        note: "ok for INC-4242",
+      },
+      { event: "granted", actor: "app", at: at(3), note: `until ${at(63)}` },
+      { event: "notified", actor: "app", at: at(3) },
+    );
+  }
+  if (!live) history.push({ event: state, actor: "app", at: at(63) });
+  return {
+    id,
+    requester,
+    approver: PEOPLE.bob,
+    attribute: group ? "group:prod" : "custom:prodAccess",
+    device_id: group ? "" : device.nodeId,
+    ...(group
+      ? { login: "bob@example.com", membership: "added" as const }
+      : {}),
+    duration_seconds: 3600,
+    reason: "INC-4242: read the payment service logs during the incident",
+    state,
+    created_at: at(0),
+    ...(state === "pending" ? {} : {
+      decided_by: PEOPLE.bob,
+      decided_at: at(3),
+      claim_token: crypto.randomUUID(),
+      planned_expiry: at(63),
+      granted_at: at(3),
+      expires_at: state === "granted"
+        ? new Date(now + 2 * 3600_000).toISOString()
+        : at(63),
+      notified: true,
+      notify_failures: [],
+      prompt_channel: "D0BOB0001",
+      prompt_ts: "1700000000.000100",
+    }),
+    ...(live ? { indexed: true } : {}),
+    device_snapshot: JSON.stringify({
+      nodeId: device.nodeId,
+      hostname: device.hostname,
+      name: device.name,
+      user: device.user,
+      os: device.os,
+      addresses: device.addresses,
+      tags: device.tags,
+      connectedToControl: true,
+      isExternal: false,
+    }),
+    schedule: live ? ["reminder:Ft0FAKE01", "expiry:Ft0FAKE02"] : [],
+    history,
+  };
+}
+
+/**
+ * `ended` requests from the last months and {@linkcode LIVE} live ones:
+ * Alice has one grant and one pending request; the rest are other people's
+ * grants (every fifth of a group), pending requests.
+ */
+function seedRequests(app: TestApp, ended: number): void {
+  const store = app.slack.datastore("requests");
+  const now = app.slack.now();
+  const people = [PEOPLE.bob, PEOPLE.carol, PEOPLE.dave, PEOPLE.erin];
+  const endings: RequestState[] = ["expired", "revoked", "denied", "cancelled"];
+  for (let i = 0; i < ended; i++) {
+    const r = benchRecord(
+      crypto.randomUUID(),
+      i % 5 === 0 ? PEOPLE.alice : people[i % people.length],
+      endings[i % endings.length],
+      now,
+      (1 + (i % 300)) * DAY_MS,
+    );
+    store.set(r.id, r);
+  }
+  for (let i = 0; i < LIVE; i++) {
+    const requester = i < 2 ? PEOPLE.alice : people[i % people.length];
+    const state = i === 1 || (i > 1 && i % 2) ? "pending" : "granted";
+    const r = benchRecord(
+      crypto.randomUUID(),
+      requester,
+      state,
+      now,
+      30 * 60_000,
+      state === "granted" && i % 5 === 0 && i > 0,
+    );
+    store.set(r.id, r);
+    if (i === 0) {
+      // Alice's grant, as Tailscale holds it.
+      app.tailscale.setAttributeOutside(r.device_id, r.attribute, {
+        value: true,
+        expiry: r.expires_at!,
+      });
+    }
+  }
+}
+
+/** What one measured run cost in datastore calls. */
+type StoreCost = {
+  ms: number;
+  query: number;
+  get: number;
+  bulkGet: number;
+  evaluated: number;
+};
+
+async function storeCost(
+  app: TestApp,
+  fn: () => Promise<unknown>,
+): Promise<StoreCost> {
+  const from = app.slack.calls.length;
+  const ms = await timed(fn);
+  const calls = app.slack.calls.slice(from);
+  const count = (m: string) =>
+    calls.filter((c) => c.method === `apps.datastore.${m}`).length;
+  return {
+    ms,
+    query: count("query"),
+    get: count("get"),
+    bulkGet: count("bulkGet"),
+    evaluated: calls.reduce((n, c) => n + (c.evaluated ?? 0), 0),
+  };
+}
+
+/** The median run (by time) of several, with its calls. */
+function medianRun(runs: StoreCost[]): StoreCost {
+  const ms = percentile(runs.map((r) => r.ms), 0.5);
+  return { ...runs.find((r) => r.ms === ms)!, ms };
+}
+
+type StoreRow = {
+  ended: number;
+  listing: "index" | "scan";
+  myAccess: StoreCost;
+  reconcile: StoreCost;
+  build?: StoreCost;
+};
+
+async function measureStore(
+  ended: number,
+  listing: StoreRow["listing"],
+): Promise<StoreRow> {
+  const app = await startApp({
+    profiles: STORE_PROFILES,
+    tailscale: { latencyMs: 150 },
+    slack: {
+      users: workspaceFor(parseConfig({ profiles: STORE_PROFILES }).profiles),
+      latencyMs: 50,
+      ...(QUERY_EXTRA_MS
+        ? { methodLatencyMs: { "apps.datastore.query": QUERY_EXTRA_MS } }
+        : {}),
+    },
+    env: listing === "scan" ? { REQUEST_INDEX: "off" } : {},
+  });
+  try {
+    seedRequests(app, ended);
+    const openMyAccess = async () => {
+      await app.platform.startWorkflow("my_tailscale_access", PEOPLE.alice);
+      const text = JSON.stringify(app.platform.openView(PEOPLE.alice).view);
+      if (!text.includes("Your active access") || text.includes(":warning:")) {
+        throw new Error(`My access did not list: ${text}`);
+      }
+    };
+    // The very first listing builds the index from the records, once.
+    const build = await storeCost(app, openMyAccess);
+    await app.platform.closeView(PEOPLE.alice);
+    const myAccess: StoreCost[] = [];
+    for (let i = 0; i < STORE_RUNS; i++) {
+      myAccess.push(await storeCost(app, openMyAccess));
+      await app.platform.closeView(PEOPLE.alice);
+    }
+    const reconcile: StoreCost[] = [];
+    for (let i = 0; i < STORE_RUNS; i++) {
+      reconcile.push(
+        await storeCost(
+          app,
+          () =>
+            app.platform.startWorkflow("reconcile_group_access", PEOPLE.alice),
+        ),
+      );
+    }
+    return {
+      ended,
+      listing,
+      myAccess: medianRun(myAccess),
+      reconcile: medianRun(reconcile),
+      ...(listing === "index" ? { build } : {}),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+/** My access and reconciliation, index against scan, per ended count. */
+async function storeBench() {
+  const rows: StoreRow[] = [];
+  for (const ended of ENDED) {
+    for (const listing of ["index", "scan"] as const) {
+      rows.push(await measureStore(ended, listing));
+      console.error(`measured ${ended} ended requests, ${listing}`);
+    }
+  }
+  const calls = (c: StoreCost) => `${c.query} / ${c.get} / ${c.bulkGet}`;
+  const n = (x: number) => x.toLocaleString("en-US");
+  console.log(
+    `\nRequest store, Deno ${Deno.version.deno}, ${Deno.build.os}/${Deno.build.arch}; ${LIVE} live requests; each event a fresh process; Slack +50 ms${
+      QUERY_EXTRA_MS ? ` (+${QUERY_EXTRA_MS} ms more per query)` : ""
+    }, Tailscale +150 ms per call; median of ${STORE_RUNS}. Calls are datastore query / get / bulkGet; evaluated = items the queries read.\n`,
+  );
+  console.log(
+    "| ended | listing | My access | calls | evaluated | reconciliation | calls | evaluated |",
+  );
+  console.log("|---:|---|---:|---|---:|---:|---|---:|");
+  for (const r of rows) {
+    console.log(
+      `| ${n(r.ended)} | ${r.listing} | ${ms(r.myAccess.ms)} | ${
+        calls(r.myAccess)
+      } | ${n(r.myAccess.evaluated)} | ${ms(r.reconcile.ms)} | ${
+        calls(r.reconcile)
+      } | ${n(r.reconcile.evaluated)} |`,
+    );
+  }
+  console.log(
+    "\n| ended | one-time index build (first listing) | calls | evaluated |\n|---:|---:|---|---:|",
+  );
+  for (const r of rows.filter((r) => r.build)) {
+    console.log(
+      `| ${n(r.ended)} | ${ms(r.build!.ms)} | ${calls(r.build!)} | ${
+        n(r.build!.evaluated)
+      } |`,
+    );
+  }
+}
+
+/** Approvals in a row for the click-to-told figures. */
+const APPROVAL_FLOWS = 20;
+
+/**
+ * The approval: click → attribute written → requester told, over
+ * {@linkcode APPROVAL_FLOWS} flows; then with Tailscale answering the write
+ * after 12 s (see `bench_approval.ts`).
+ */
+async function approvalBench(): Promise<void> {
+  const normal = await measureApprovals(APPROVAL_FLOWS);
+  const slow = await measureApprovals(3, 12_000);
+  console.log(
+    `\nApproval, Deno ${Deno.version.deno}; each event a fresh process; Tailscale +150 ms, Slack +50 ms; the decision's claim settles 1.5 s.\n`,
+  );
+  console.log(
+    "| approvals | click → attribute written, median / p95 | click → requester told, median / p95 | click → decision finished, median | handlers past Slack's limit |\n|---|---:|---:|---:|---:|",
+  );
+  for (
+    const [label, runs] of [
+      [`${APPROVAL_FLOWS}, Tailscale answers at once`, normal],
+      ["3, Tailscale answers the write after 12 s", slow],
+    ] as const
+  ) {
+    const pick = (k: "written" | "told" | "done") => runs.map((r) => r[k]);
+    console.log(
+      `| ${label} | ${ms(percentile(pick("written"), 0.5))} / ${
+        ms(percentile(pick("written"), 0.95))
+      } | ${ms(percentile(pick("told"), 0.5))} / ${
+        ms(percentile(pick("told"), 0.95))
+      } | ${ms(percentile(pick("done"), 0.5))} | ${
+        runs.reduce((n, r) => n + r.timeouts, 0)
+      } |`,
+    );
+  }
+}
+
+if (import.meta.main) {
+  if (!ONLY || ONLY === "picker") await pickerBench();
+  if (!ONLY || ONLY === "store") await storeBench();
+  if (!ONLY || ONLY === "approval") await approvalBench();
 }

@@ -325,7 +325,7 @@ export async function play(
 
   // 3. The approver's prompt and the decision.
   const prompt = slack.messagesIn(approverId).find((m) =>
-    JSON.stringify(m.blocks ?? []).includes('"action_id":"approve_request"')
+    JSON.stringify(m.blocks ?? []).includes('"action_id":"decide_approve"')
   );
   let decidedAt = Date.now();
   if (prompt) {
@@ -414,7 +414,13 @@ export async function play(
     });
   }
 
-  // 6. The verdict: exactly what was decided, for exactly as long.
+  // 6. The verdict: exactly what was decided, for exactly as long. The
+  // request's run ends when the approver is asked; a decision runs as its
+  // own workflow, from the button (none for a self-approval).
+  const decision = platform.runs.findLast((r) =>
+    r.workflowId === "decide_tailscale_access"
+  );
+  const decided = !decision || decision.status === "completed";
   const value = attrs.attributes[profile.attribute];
   const expiry = attrs.expiries[profile.attribute];
   const wanted = decidedAt + duration * 1000;
@@ -422,7 +428,8 @@ export async function play(
   let verdict: string;
   if (opts.decision === "approve") {
     const drift = expiry ? Math.abs(Date.parse(expiry) - wanted) : Infinity;
-    ok = value === true && drift < 15_000 && run.status === "completed";
+    ok = value === true && drift < 15_000 && run.status === "completed" &&
+      decided;
     verdict = ok
       ? `granted ${profile.attribute} = true on ${device.value} until ${expiry} (${
         formatDuration(duration)
@@ -435,7 +442,7 @@ export async function play(
       c.method === "POST" && c.path.includes("/attributes/")
     );
     ok = writes.length === 0 && value === undefined &&
-      run.status === "completed";
+      run.status === "completed" && decided;
     verdict = ok
       ? "denied: nothing was written to Tailscale"
       : `deny did not hold (${writes.length} attribute writes, workflow ${run.status})`;
@@ -452,6 +459,7 @@ export async function play(
       durationSeconds: duration,
       decision: opts.decision,
       workflow: run,
+      decisionRun: decision,
       slackCalls: slack.calls,
       tailscaleCalls: tailscale.calls,
       attributes: attrs,

@@ -9,6 +9,7 @@
  */
 import type { SlackFake } from "./emulator/slack.ts";
 import type { InvocationPayload } from "./runtime/dispatch.ts";
+import { HandlerTimeoutError } from "./runtime/subprocess.ts";
 
 /** Delivers one event to the app and returns its answer. */
 export type Dispatcher = (payload: InvocationPayload) => Promise<unknown>;
@@ -53,11 +54,35 @@ export type PlatformOptions = {
 
 const TEAM_ID = "T0EXAMPLE1";
 
+/** An event Slack delivered to the app. */
+export type Delivery = {
+  payload: InvocationPayload;
+  response: unknown;
+  /** The execution the event belongs to. */
+  execution: Execution;
+};
+
+/** What a person sees when Slack gave up on the app's handler. */
+export const HANDLER_TIMED_OUT = { timed_out: true } as const;
+/** What a click on a completed execution's message or view does: nothing. */
+export const ACTION_DROPPED = { dropped: true } as const;
+
 /** The fake Slack platform. */
 export class SlackPlatform {
   readonly runs: WorkflowRun[] = [];
   /** Every payload delivered, with the app's answer. */
-  readonly deliveries: { payload: InvocationPayload; response: unknown }[] = [];
+  readonly deliveries: Delivery[] = [];
+  /**
+   * Handlers Slack gave up on at its time limits (the process was killed):
+   * a `function_executed` fails its execution; a person who clicked or
+   * submitted sees Slack's error.
+   */
+  readonly timeouts: { event: string; execution: Execution }[] = [];
+  /**
+   * Actions on messages and views of executions that had completed: Slack
+   * no longer delivers them (slackapi/bolt-js#2508).
+   */
+  readonly dropped: { type: string; execution: Execution }[] = [];
   readonly #opts: PlatformOptions;
   #counter = 0;
   /** view_id → execution that opened it. */
@@ -390,12 +415,19 @@ export class SlackPlatform {
     this.#messageState.set(key, values);
   }
 
-  /** Clicks the button labelled `buttonText` in a message. */
+  /**
+   * Clicks the button labelled `buttonText` in a message: a workflow button
+   * runs its link trigger; a plain button's action goes to the execution
+   * that posted the message (dropped if it has completed).
+   */
   async click(
     userId: string,
     message: { channel: string; ts: string; blocks?: unknown[] },
     buttonText: string,
   ) {
+    if (hasElement(message.blocks ?? [], "workflow_button", buttonText)) {
+      return await this.clickWorkflowButton(userId, message, buttonText);
+    }
     const found = findButton(message.blocks ?? [], buttonText);
     const values = this.#messageState.get(
       `${userId}:${message.channel}:${message.ts}`,
@@ -451,9 +483,12 @@ export class SlackPlatform {
 
   /** Delivers an event (null: function_executed) and advances the run. */
   async #deliver(execution: Execution, body: Json | null): Promise<Json> {
+    if (body !== null && execution.status !== "running") {
+      this.dropped.push({ type: String(body.type), execution });
+      return ACTION_DROPPED;
+    }
     const slack = this.#opts.slack;
-    const before = slack.calls.length;
-    const violationsBefore = slack.blockKitViolations.length;
+    const token = slack.executionToken(execution.id);
     const payload: InvocationPayload = {
       body: body ?? {
         type: "event_callback",
@@ -463,18 +498,61 @@ export class SlackPlatform {
           function: { callback_id: execution.callbackId },
           function_execution_id: execution.id,
           inputs: execution.inputs,
-          bot_access_token: slack.botToken,
+          bot_access_token: token,
           event_ts: String(Date.now() / 1000),
         },
       },
       context: {
-        bot_access_token: slack.botToken,
+        bot_access_token: token,
         team_id: TEAM_ID,
         variables: this.#env,
       },
     };
-    const response = await this.#opts.dispatch(payload) as Json;
-    this.deliveries.push({ payload, response });
+    return await this.#send(execution, payload);
+  }
+
+  /**
+   * Delivers again an event Slack already delivered (the same payload), as
+   * its at-least-once delivery may: the last one of the function
+   * `callbackId` (and event type `type`, default any), or the last of all.
+   */
+  async redeliver(
+    callbackId?: string,
+    type?: string,
+  ): Promise<Json> {
+    const found = this.deliveries.findLast((d) =>
+      (callbackId === undefined || d.execution.callbackId === callbackId) &&
+      (type === undefined || eventTypeOf(d.payload) === type)
+    );
+    if (!found) throw new Error(`no delivery of ${callbackId ?? "anything"}`);
+    return await this.#send(found.execution, found.payload);
+  }
+
+  async #send(execution: Execution, payload: InvocationPayload): Promise<Json> {
+    const slack = this.#opts.slack;
+    const before = slack.calls.length;
+    const violationsBefore = slack.blockKitViolations.length;
+    let response: Json;
+    try {
+      response = await this.#opts.dispatch(payload) as Json;
+    } catch (e) {
+      if (!(e instanceof HandlerTimeoutError)) throw e;
+      this.timeouts.push({ event: e.event, execution });
+      const completed = slack.completions.some((c) =>
+        c.function_execution_id === execution.id
+      );
+      if (
+        e.event === "function_executed" && execution.status === "running" &&
+        !completed
+      ) {
+        execution.status = "failed";
+        execution.error = e.message;
+        const run = this.runs.find((r) => r.executions.includes(execution));
+        if (run) run.status = "failed";
+      }
+      response = HANDLER_TIMED_OUT;
+    }
+    this.deliveries.push({ payload, response, execution });
     this.#attribute(execution, slack.calls.slice(before));
     const violations = slack.blockKitViolations.slice(violationsBefore);
     if (violations.length) {
@@ -565,7 +643,7 @@ export class SlackPlatform {
         inputs: execution.inputs,
       },
       interactivity: this.#interactivity(userId),
-      bot_access_token: this.#opts.slack.botToken,
+      bot_access_token: this.#opts.slack.executionToken(execution.id),
       team: { id: TEAM_ID },
       enterprise: null,
     };
@@ -664,6 +742,21 @@ function findOption(element: Json, text: string): Json {
     );
   }
   return option;
+}
+
+/** The type of event a payload delivers. */
+function eventTypeOf(payload: InvocationPayload): string {
+  const body = payload.body as Json;
+  return body.event?.type ?? body.type ?? "";
+}
+
+/** Whether the blocks have an element of `type` labelled `text`. */
+function hasElement(blocks: Json[], type: string, text: string): boolean {
+  return blocks.some((b) =>
+    (b.elements ?? (b.accessory ? [b.accessory] : [])).some((el: Json) =>
+      el.type === type && el.text?.text === text
+    )
+  );
 }
 
 function findButton(blocks: Json[], text: string) {

@@ -79,7 +79,9 @@ export function renderBlocks(
         break;
       case "actions":
         push(
-          (b.elements ?? []).filter((e: Json) => e.type === "button").map((
+          (b.elements ?? []).filter((e: Json) =>
+            e.type === "button" || e.type === "workflow_button"
+          ).map((
             e: Json,
           ) =>
             e.style === "danger"

@@ -2,6 +2,7 @@ import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { config } from "../config.ts";
 import { decisionContext } from "../lib/decision.ts";
+import { Deadline } from "../lib/deadline.ts";
 import { handleScheduled } from "../lib/lifecycle.ts";
 import { checkPayload } from "../lib/payloads.ts";
 import { LIFECYCLE_EVENTS } from "../lib/schedule.ts";
@@ -40,7 +41,12 @@ export default SlackFunction(
       return { error: `Unknown timed event (${checked.problem}).` };
     }
     await handleScheduled(
-      decisionContext(client, env, config),
+      decisionContext(
+        client,
+        env,
+        config,
+        Deadline.forHandler("function", env),
+      ),
       checked.data.request_id,
       checked.data.event,
     );

@@ -16,6 +16,7 @@ import {
 } from "../lib/blocks/login_overrides_view.ts";
 import type { ModalView } from "../lib/blocks/request_form.ts";
 import { errorText } from "../lib/error_text.ts";
+import { Deadline } from "../lib/deadline.ts";
 import { isAdmin } from "../lib/lifecycle.ts";
 import { LoginOverrides, tailnetLogin } from "../lib/logins.ts";
 import {
@@ -88,7 +89,11 @@ async function loginProblem(
   client: Client,
   login: string,
 ): Promise<string | null> {
-  const built = tailscaleFromEnv(env, client);
+  const built = tailscaleFromEnv(
+    env,
+    client,
+    Deadline.forHandler("interaction", env),
+  );
   if (!built.ok) {
     return `Tailscale is not set up: ${built.missing.join(" and ")} not set.`;
   }
@@ -111,6 +116,8 @@ export default SlackFunction(
       view: loadingLoginsView(),
     });
     if (!opened.ok) {
+      // Slack delivered this event again: the view is open already.
+      if (opened.error === "exchanged_trigger_id") return { completed: false };
       return {
         error: `Could not open "Tailscale login overrides": ${opened.error}`,
       };

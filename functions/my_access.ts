@@ -12,11 +12,13 @@ import {
   lookupPerson,
 } from "../lib/approvers.ts";
 import {
+  actionOf,
   EXTEND_FORM_CALLBACK_ID,
   extendFormView,
   type ExtendTarget,
   extensionChoices,
   type GrantRow,
+  MY_ACCESS_ACTION_PATTERN,
   MY_ACCESS_ACTIONS,
   MY_ACCESS_CALLBACK_ID,
   myAccessView,
@@ -32,6 +34,7 @@ import {
 } from "../lib/blocks/request_form.ts";
 import { findProfile } from "../lib/config_schema.ts";
 import { decisionContext } from "../lib/decision.ts";
+import { Deadline } from "../lib/deadline.ts";
 import { errorText } from "../lib/error_text.ts";
 import { FIELD, readFormState } from "../lib/form_state.ts";
 import {
@@ -58,7 +61,7 @@ import {
   targetOf,
 } from "../lib/requests.ts";
 import { targetName } from "../lib/target.ts";
-import { submitRequest } from "../lib/submit_request.ts";
+import { requestIdFor, submitRequest } from "../lib/submit_request.ts";
 import { TailscaleApiError, tailscaleFromEnv } from "../lib/tailscale/mod.ts";
 
 /**
@@ -132,9 +135,10 @@ async function tailscaleStatuses(
   env: Env,
   client: Client,
   grants: RequestRecord[],
+  deadline: Deadline,
 ): Promise<Map<string, TailscaleStatus>> {
   const out = new Map<string, TailscaleStatus>();
-  const built = tailscaleFromEnv(env, client);
+  const built = tailscaleFromEnv(env, client, deadline);
   const groupGrants = grants.filter((g) => groupOf(g));
   if (groupGrants.length) {
     // One read of the policy file answers for every group grant.
@@ -210,26 +214,30 @@ async function tailscaleStatuses(
   return out;
 }
 
-/** Shows the list (with an optional notice) in the open modal. */
+/**
+ * Shows the list (with an optional notice) in the open modal, within the
+ * handler's `deadline` (a click's 10 s by default, from now).
+ */
 async function showList(
   env: Env,
   client: Client,
   userId: string,
   viewId: string,
   notice?: string,
+  deadline = Deadline.forHandler("interaction", env),
 ): Promise<void> {
   const now = new Date();
   const person = await lookupPerson(client, userId);
   const admin = isAdmin(config, person?.email);
   let view: ModalView;
   try {
-    const records = await new RequestStore(client).list(
+    const records = await new RequestStore(client, env).list(
       ["pending", "granted"],
       admin ? undefined : userId,
     );
     const active = records.filter((r) => isActiveGrant(r, now))
       .sort((a, b) => Date.parse(a.expires_at!) - Date.parse(b.expires_at!));
-    const statuses = await tailscaleStatuses(env, client, active);
+    const statuses = await tailscaleStatuses(env, client, active, deadline);
     const grants: GrantRow[] = active.map((r) => {
       const profile = findProfile(config, r.attribute);
       return {
@@ -364,6 +372,8 @@ export default SlackFunction(
       view: loadingView,
     });
     if (!opened.ok) {
+      // Slack delivered this event again: the view is open already.
+      if (opened.error === "exchanged_trigger_id") return { completed: false };
       return { error: `Could not open "My Tailscale access": ${opened.error}` };
     }
     if (inputs.extend) {
@@ -374,7 +384,7 @@ export default SlackFunction(
     return { completed: false };
   },
 ).addBlockActionsHandler(
-  Object.values(MY_ACCESS_ACTIONS),
+  MY_ACCESS_ACTION_PATTERN,
   async ({ action, body, env, client }) => {
     const checked = checkPayload(
       ViewActionPayload,
@@ -384,8 +394,9 @@ export default SlackFunction(
     if (!checked.ok) return;
     const { user, view } = checked.data;
     const id = String(action.value ?? "");
-    const store = new RequestStore(client);
-    const ctx = decisionContext(client, env, config);
+    const store = new RequestStore(client, env);
+    const deadline = Deadline.forHandler("interaction", env);
+    const ctx = decisionContext(client, env, config, deadline);
     let record: RequestRecord | null = null;
     try {
       record = await store.get(id);
@@ -410,7 +421,7 @@ export default SlackFunction(
       return;
     }
     const mine = record.requester === user.id;
-    switch (action.action_id) {
+    switch (actionOf(action.action_id)) {
       case MY_ACCESS_ACTIONS.extend:
         await showExtend(env, client, user.id, view.id, id);
         return;
@@ -464,6 +475,7 @@ export default SlackFunction(
             result.ok
               ? `:no_entry: ${result.text}`
               : `:warning: ${result.text}`,
+            deadline,
           );
           return;
         }
@@ -567,7 +579,7 @@ export default SlackFunction(
     }
     const original = found.record;
     const request: AccessRequest = {
-      id: crypto.randomUUID(),
+      id: await requestIdFor(function_data.execution_id),
       requester: user.id,
       attribute: original.attribute,
       device_id: original.device_id,
@@ -621,8 +633,9 @@ export default SlackFunction(
       ? await new RequestStore(client).get(meta.data.grant_id)
       : null;
     if (!record) return fail("That access no longer exists.");
+    const deadline = Deadline.forHandler("interaction", env);
     const result = await revokeGrant(
-      decisionContext(client, env, config),
+      decisionContext(client, env, config, deadline),
       record,
       user.id,
       reason,
@@ -635,6 +648,7 @@ export default SlackFunction(
         user.id,
         view.root_view_id,
         `:no_entry: ${result.text}`,
+        deadline,
       );
     }
   },

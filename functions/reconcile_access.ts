@@ -1,6 +1,7 @@
 import { DefineFunction, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { config } from "../config.ts";
 import { decisionContext } from "../lib/decision.ts";
+import { Deadline } from "../lib/deadline.ts";
 import { errorText } from "../lib/error_text.ts";
 import { reconcile } from "../lib/reconcile.ts";
 
@@ -25,7 +26,14 @@ export default SlackFunction(
   ReconcileAccessFunction,
   async ({ env, client }) => {
     try {
-      const actions = await reconcile(decisionContext(client, env, config));
+      const actions = await reconcile(
+        decisionContext(
+          client,
+          env,
+          config,
+          Deadline.forHandler("function", env),
+        ),
+      );
       const failed = actions.filter((a) => a.failed).length;
       if (failed) {
         return {

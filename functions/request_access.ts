@@ -37,7 +37,7 @@ import {
   SuggestionSchema,
   ViewActionSchema,
 } from "../lib/payloads.ts";
-import { submitRequest } from "../lib/submit_request.ts";
+import { requestIdFor, submitRequest } from "../lib/submit_request.ts";
 import {
   type Device,
   TailscaleApiError,
@@ -45,6 +45,7 @@ import {
   tailscaleFromEnv,
 } from "../lib/tailscale/mod.ts";
 import { errorText } from "../lib/error_text.ts";
+import { Deadline } from "../lib/deadline.ts";
 import { resolveLogin } from "../lib/logins.ts";
 import { missingGroupText, readGroup } from "../lib/policy/membership.ts";
 
@@ -94,7 +95,11 @@ export default SlackFunction(
   async ({ inputs, env, client }) => {
     const pointer = inputs.interactivity.interactivity_pointer;
     const requesterId = inputs.interactivity.interactor.id;
-    const built = tailscaleFromEnv(env, client);
+    const built = tailscaleFromEnv(
+      env,
+      client,
+      Deadline.forHandler("function", env),
+    );
     if (!built.ok) {
       await client.views.open({
         interactivity_pointer: pointer,
@@ -120,6 +125,8 @@ export default SlackFunction(
       }),
     });
     if (!opened.ok) {
+      // Slack delivered this event again: the form is open already.
+      if (opened.error === "exchanged_trigger_id") return { completed: false };
       return { error: `Could not open the request form: ${opened.error}` };
     }
     if (only) {
@@ -182,7 +189,11 @@ export default SlackFunction(
     } catch {
       // No readable form state: offer only the safe subset.
     }
-    const built = tailscaleFromEnv(env, client);
+    const built = tailscaleFromEnv(
+      env,
+      client,
+      Deadline.forHandler("interaction", env),
+    );
     if (!built.ok) {
       return deviceErrorSuggestion(
         `Tailscale is not configured (${built.missing.join(", ")})`,
@@ -218,6 +229,7 @@ export default SlackFunction(
   .addViewSubmissionHandler(
     REQUEST_FORM_CALLBACK_ID,
     async ({ body, view, client, env }) => {
+      const deadline = Deadline.forHandler("interaction", env);
       const checked = checkPayload(
         InteractionSchema,
         body,
@@ -317,7 +329,7 @@ export default SlackFunction(
         Object.keys(errors).length === 0 && profile &&
         (profile.group || v.device)
       ) {
-        const built = tailscaleFromEnv(env, client);
+        const built = tailscaleFromEnv(env, client, deadline);
         const field = profile.group ? FIELD.profile : FIELD.device;
         if (!built.ok) {
           fail(
@@ -353,7 +365,7 @@ export default SlackFunction(
         return { response_action: "errors", errors };
       }
       const request: AccessRequest = {
-        id: crypto.randomUUID(),
+        id: await requestIdFor(checked.data.function_data.execution_id),
         requester: requesterId,
         attribute: profile!.key,
         device_id: login ? "" : v.device!,

@@ -68,7 +68,26 @@ export function toPerson(user: unknown): SlackPerson | null {
 }
 
 /** Looks a user up by ID; null when Slack does not know them (or fails). */
-export async function lookupPerson(
+export function lookupPerson(
+  client: SlackClient,
+  userId: string,
+): Promise<SlackPerson | null> {
+  // One event asks about the same people several times (the approver's
+  // check, the grant's comment, the messages): one users.info each.
+  let known = lookups.get(client);
+  if (!known) lookups.set(client, known = new Map());
+  let found = known.get(userId);
+  if (!found) known.set(userId, found = fetchPerson(client, userId));
+  return found;
+}
+
+/** People already looked up, per client (that is, per event). */
+const lookups = new WeakMap<
+  SlackClient,
+  Map<string, Promise<SlackPerson | null>>
+>();
+
+async function fetchPerson(
   client: SlackClient,
   userId: string,
 ): Promise<SlackPerson | null> {

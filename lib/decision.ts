@@ -16,6 +16,8 @@ import {
 } from "./approvers.ts";
 import {
   approvalRequestMessage,
+  grantInProgressMessage,
+  grantInProgressText,
   noticeMessage,
   type Outcome,
   requestSentMessage,
@@ -36,9 +38,12 @@ import {
 import { errorText as textOf } from "./error_text.ts";
 import { announceOutcome, type MessageRef, post, update } from "./notify.ts";
 import {
+  CLAIM_LEASE_MS,
   claimDecision,
   claimIsStale,
+  claimPrompt,
   DEFAULT_SETTLE_MS,
+  groupOf,
   newRecord,
   RecordError,
   type RequestRecord,
@@ -61,6 +66,8 @@ import {
 import { missingGroupText, readGroup } from "./policy/membership.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import type { Target } from "./target.ts";
+import type { Deadline } from "./deadline.ts";
+import { decideTriggerUrl } from "./decide_trigger.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -71,8 +78,11 @@ export type DecisionContext = {
   config: Config;
   store: RequestStore;
   settleMs?: number;
-  /** The review step's function execution, when this event is part of it. */
-  executionId?: string;
+  /**
+   * When this event's handler must be done (Slack's time limit): Tailscale
+   * calls stop waiting before it, and what does not fit is handed on.
+   */
+  deadline?: Deadline;
 };
 
 /** A function handler's result. */
@@ -80,6 +90,14 @@ export type StepResult =
   | { completed: false }
   | { outputs: { outcome: string; expires_at?: number } }
   | { error: string };
+
+/** The review step's result once the approver has been asked. */
+const REQUESTED: StepResult = { outputs: { outcome: "requested" } };
+
+/** How many times a slow grant is handed on before it fails out loud. */
+export const MAX_DEFERRALS = 5;
+/** How long after a handed-on grant its resume event runs. */
+export const RESUME_AFTER_MS = 60_000;
 
 /** How long a new grant or an extension would run, if approved now. */
 async function plannedExpiry(
@@ -96,19 +114,19 @@ async function plannedExpiry(
   return new Date(from + record.duration_seconds * 1000);
 }
 
-/** Builds the context for one event. */
+/** Builds the context for one event, working to `deadline` if given. */
 export function decisionContext(
   client: SlackClient,
   env: Record<string, string>,
   config: Config,
-  executionId?: string,
+  deadline?: Deadline,
 ): DecisionContext {
   return {
     client,
     env,
     config,
-    store: new RequestStore(client),
-    ...(executionId ? { executionId } : {}),
+    store: new RequestStore(client, env),
+    ...(deadline ? { deadline } : {}),
   };
 }
 
@@ -138,7 +156,7 @@ async function resolve(
         `The access profile \`${record.attribute}\` is no longer offered, so this request cannot go ahead. Nothing was granted.`,
     };
   }
-  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (!built.ok) {
     return {
       ok: false,
@@ -298,6 +316,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
   }
   if (record.state === "expired") return { kind: "expired" };
   if (record.state === "cancelled") return { kind: "cancelled" };
+  if (record.state === "approved") return { kind: "in_progress" };
   return { kind: "failed", error: record.error ?? "unknown error" };
 }
 
@@ -313,6 +332,7 @@ export function resultOf(outcome: Outcome): StepResult {
     case "denied":
     case "expired":
     case "cancelled":
+    case "in_progress":
       return { outputs: { outcome: outcome.kind } };
     case "failed":
       return { error: `The grant failed: ${outcome.error}` };
@@ -332,10 +352,6 @@ export async function startReview(
   try {
     record = await ctx.store.get(request.id);
     if (!record) record = newRecord(request, new Date());
-    if (ctx.executionId && record.review_execution !== ctx.executionId) {
-      record = { ...record, review_execution: ctx.executionId };
-      await ctx.store.put(record);
-    }
   } catch (e) {
     const message = `Your request could not be recorded (${
       textOf(e)
@@ -347,6 +363,8 @@ export async function startReview(
     // A re-delivered start: carry on from wherever the record is.
     return await finishDecided(ctx, record);
   }
+  // The approver was asked already: this is the same event delivered again.
+  if (record.prompt_ts) return REQUESTED;
   // A self-approval that grants at once needs the device read fresh.
   const self = findProfile(ctx.config, record.attribute);
   const grantsNow = record.approver === record.requester &&
@@ -370,10 +388,27 @@ export async function startReview(
         : await finishDecided(ctx, decided.record);
     }
   }
+  // Slack may deliver this event more than once, even at the same time:
+  // only the delivery whose claim stands asks the approver.
+  const turn = await claimPrompt(
+    ctx.store,
+    record,
+    ctx.settleMs ?? DEFAULT_SETTLE_MS,
+  );
+  if (!turn.won) return REQUESTED;
+  record = turn.record;
+  const link = await decideTriggerUrl(ctx.client);
+  if (!link.ok) {
+    return await endUnresolvable(
+      ctx,
+      record,
+      `Your request could not be sent: the app could not make the approval buttons (Slack said \`${link.error}\`). Nothing was granted; try again.`,
+    );
+  }
   const prompt = await post(
     ctx.client,
     record.approver,
-    approvalRequestMessage(summary),
+    approvalRequestMessage(summary, { url: link.url, requestId: record.id }),
   );
   if (!prompt.ok) {
     return await endUnresolvable(
@@ -387,6 +422,8 @@ export async function startReview(
     ctx.client,
     record.id,
     pendingEvents(new Date(record.created_at), r.profile.requestTimeoutSeconds),
+    new Date(),
+    ctx.deadline,
   );
   try {
     await ctx.store.put({
@@ -401,11 +438,12 @@ export async function startReview(
   if (record.approver !== record.requester) {
     await post(ctx.client, record.requester, requestSentMessage(summary));
   }
-  return { completed: false };
+  // Nothing waits on this step: each decision runs in its own workflow.
+  return REQUESTED;
 }
 
 /** Ends a request that cannot go ahead: record, requester, then the step. */
-async function endUnresolvable(
+export async function endUnresolvable(
   ctx: DecisionContext,
   record: RequestRecord,
   message: string,
@@ -469,33 +507,29 @@ async function carryOut(
   resumed: boolean,
 ): Promise<RequestRecord> {
   let current = record;
-  if (current.schedule?.some((e) => /^(nudge|timeout):/.test(e))) {
-    // Decided: the pending request's nudge and timeout are moot.
-    current = {
-      ...current,
-      schedule: await cancelEvents(ctx.client, current.schedule, [
-        "nudge",
-        "timeout",
-      ]),
-    };
-  }
   if (current.state === "approved") {
-    current = current.extends
-      ? await grantExtension(ctx, current, r, resumed)
-      : await grant(ctx, current, r, resumed);
-    await ctx.store.put(current);
-  } else if (current !== record) {
+    try {
+      current = current.extends
+        ? await grantExtension(ctx, current, r, resumed)
+        : await grant(ctx, current, r, resumed);
+    } catch (e) {
+      if (!(e instanceof GrantDeferred)) throw e;
+      current = await deferGrant(ctx, e, r, prompt);
+      // Handed on: the resume event finishes it and tells everyone.
+      if (current.state === "approved") return current;
+    }
     await ctx.store.put(current);
   }
   if (current.notified) return current;
   const summary = summaryOf(current, r);
   const ref = prompt ?? promptOf(current);
-  const failures = await announceOutcome(
-    ctx.client,
-    summary,
-    outcomeOf(current),
-    ref,
-  );
+  // The grant stands: tell everyone while its timed events are set up (the
+  // record says what was scheduled, so a resumed run finishes either).
+  const [failures, schedule] = await Promise.all([
+    announceOutcome(ctx.client, summary, outcomeOf(current), ref),
+    settleSchedule(ctx, current),
+  ]);
+  current = { ...current, schedule };
   if (failures.length) {
     // The grant stands; say what could not be delivered to whoever can hear.
     const note =
@@ -510,6 +544,47 @@ async function carryOut(
   current = withNotified(current, failures, new Date());
   await ctx.store.put(current);
   return current;
+}
+
+/**
+ * A decided record's timed events: the pending request's nudge and timeout
+ * go; a new grant gets its reminder and expiry (once: a resumed run finds
+ * them on the record); a group grant makes sure of the periodic check.
+ * Returns the record's schedule entries.
+ */
+async function settleSchedule(
+  ctx: DecisionContext,
+  record: RequestRecord,
+): Promise<string[]> {
+  let entries = record.schedule ?? [];
+  if (entries.some((e) => /^(nudge|timeout):/.test(e))) {
+    entries = await cancelEvents(
+      ctx.client,
+      entries,
+      ["nudge", "timeout"],
+      ctx.deadline,
+    );
+  }
+  const fresh = record.state === "granted" && !record.extends &&
+    !entries.some((e) => e.startsWith("expiry:"));
+  if (!fresh) return entries;
+  if (groupOf(record)) {
+    // Removal must not hang on one trigger alone.
+    await ensureReconcileSchedule(ctx.client, new Date(), ctx.deadline);
+  }
+  // Tell the requester before it ends, and when it has (and, for a group,
+  // take the login out of it). An expiry that cannot be scheduled makes
+  // sure of the periodic check, which ends it instead.
+  return [
+    ...entries,
+    ...await scheduleEvents(
+      ctx.client,
+      record.id,
+      grantEvents(new Date(record.expires_at!)),
+      new Date(),
+      ctx.deadline,
+    ),
+  ];
 }
 
 /**
@@ -583,23 +658,14 @@ async function grant(
         record,
         resumed,
       );
-      // Removal must not hang on one trigger alone.
-      await ensureReconcileSchedule(ctx.client);
     } else already = await writeGrant(ctx, record, r, planned, resumed);
-    // Tell the requester before it ends, and when it has (and, for a
-    // group, take the login out of it).
-    const schedule = await scheduleEvents(
-      ctx.client,
-      record.id,
-      grantEvents(planned),
-    );
+    // Its reminder and expiry are scheduled while everyone is told.
     return withEvent(
       {
         ...current,
         state: "granted",
         expires_at: planned.toISOString(),
         granted_at: record.granted_at ?? now.toISOString(),
-        schedule: [...(record.schedule ?? []), ...schedule],
       },
       "granted",
       "app",
@@ -612,6 +678,7 @@ async function grant(
     );
   } catch (e) {
     if (e instanceof GroupGrantError) current = e.record;
+    if (isOutOfTime(e)) throw new GrantDeferred(current, textOf(e));
     return failedRecord(current, textOf(e), now);
   }
 }
@@ -661,14 +728,18 @@ async function grantExtension(
       const problem = await extensionProblem(r.tailscale, original);
       if (problem) return failedRecord(record, problem, now);
     } else already = await writeGrant(ctx, record, r, planned, resumed);
-    const kept = await cancelEvents(ctx.client, original.schedule ?? [], [
-      "reminder",
-      "expiry",
-    ]);
+    const kept = await cancelEvents(
+      ctx.client,
+      original.schedule ?? [],
+      ["reminder", "expiry"],
+      ctx.deadline,
+    );
     const schedule = await scheduleEvents(
       ctx.client,
       original.id,
       grantEvents(planned),
+      new Date(),
+      ctx.deadline,
     );
     await ctx.store.put(withEvent(
       {
@@ -698,8 +769,82 @@ async function grantExtension(
       } ${original.id} until ${planned.toISOString()}`,
     );
   } catch (e) {
+    if (isOutOfTime(e)) throw new GrantDeferred(record, textOf(e));
     return failedRecord(record, textOf(e), now);
   }
+}
+
+/**
+ * A grant that did not fit in its handler's time (Tailscale slow, or a long
+ * `Retry-After`); `record` is the record as it must be kept.
+ */
+class GrantDeferred extends Error {
+  readonly record: RequestRecord;
+  constructor(record: RequestRecord, reason: string) {
+    super(reason);
+    this.name = "GrantDeferred";
+    this.record = record;
+  }
+}
+
+/** Whether an error means "out of time", not "Tailscale said no". */
+function isOutOfTime(e: unknown): boolean {
+  const cause = e instanceof GroupGrantError ? e.cause : e;
+  return cause instanceof TailscaleApiError && cause.outOfTime;
+}
+
+/**
+ * Hands a grant that did not fit in its handler on to a resume event a
+ * minute later (the periodic check is the second way back), and tells the
+ * person who decided that it is in progress; after {@linkcode MAX_DEFERRALS}
+ * tries it fails instead, to be said out loud. Returns the record to keep.
+ */
+async function deferGrant(
+  ctx: DecisionContext,
+  deferred: GrantDeferred,
+  r: Resolved,
+  prompt: MessageRef | undefined,
+): Promise<RequestRecord> {
+  const now = new Date();
+  const record = deferred.record;
+  const tries =
+    record.history.filter((h) => h.event === "grant_deferred").length + 1;
+  if (tries > MAX_DEFERRALS) {
+    return failedRecord(
+      record,
+      `Tailscale did not answer in time, ${tries} times: ${deferred.message}`,
+      now,
+    );
+  }
+  const resumeAt = new Date(now.getTime() + RESUME_AFTER_MS);
+  const [schedule] = await Promise.all([
+    scheduleEvents(ctx.client, record.id, [{ event: "resume", at: resumeAt }]),
+    // A lost resume trigger must not leave it approved for ever.
+    ensureReconcileSchedule(ctx.client, now),
+  ]);
+  const next = withEvent(
+    {
+      ...record,
+      lease_until: new Date(resumeAt.getTime() + CLAIM_LEASE_MS)
+        .toISOString(),
+      schedule: [...(record.schedule ?? []), ...schedule],
+    },
+    "grant_deferred",
+    "app",
+    now,
+    deferred.message,
+  );
+  await ctx.store.put(next);
+  const summary = summaryOf(next, r);
+  const ref = prompt ?? promptOf(next);
+  if (ref) await update(ctx.client, ref, grantInProgressMessage(summary));
+  const decider = next.decided_by ?? next.approver;
+  await post(
+    ctx.client,
+    decider,
+    noticeMessage(grantInProgressText(summary, decider)),
+  );
+  return next;
 }
 
 /** The approver's prompt message, once it was posted. */
@@ -710,7 +855,7 @@ export function promptOf(record: RequestRecord): MessageRef | undefined {
 }
 
 /** Finishes a record that is already decided, without deciding again. */
-async function finishDecided(
+export async function finishDecided(
   ctx: DecisionContext,
   record: RequestRecord,
   prompt?: MessageRef,
@@ -725,106 +870,140 @@ async function finishDecided(
   return resultOf(outcomeOf(done));
 }
 
-/** What a click on Approve or Deny does; `reply` answers the clicker alone. */
-export async function handleClick(
+/** A decision as the decision workflow hands it over. */
+export type DecisionInput = {
+  requestId: string;
+  /** Who clicked (the interactor), checked against the request's approver. */
+  actor: string;
+  /** "none": the form was closed, or there was nothing to decide. */
+  decision: "approve" | "deny" | "none";
+  /** The approver's note (approval) or reason (denial). */
+  note?: string;
+};
+
+/**
+ * Carries out a decision made with the prompt's buttons, in the decision
+ * workflow's own step (Slack's 60 s): the same checks and the same claim as
+ * ever, so one decision wins however many clicks. Whoever clicked without
+ * deciding anything is told why, in a DM.
+ */
+export async function handleDecision(
   ctx: DecisionContext,
-  click: {
-    request: AccessRequest;
-    clicker: string;
-    approved: boolean;
-    prompt: MessageRef;
-    reply: (text: string) => Promise<void>;
-    /** The approver's note (approval) or reason (denial). */
-    note?: string;
-  },
-): Promise<StepResult | null> {
-  const { request, clicker } = click;
-  if (clicker !== request.approver) {
-    await click.reply(
-      `Only <@${request.approver}> can approve or deny this request. Nothing was changed.`,
-    );
-    return null;
-  }
+  input: DecisionInput,
+): Promise<StepResult> {
+  const { actor } = input;
+  const none: StepResult = { outputs: { outcome: "none" } };
+  const reply = async (text: string) => {
+    await post(ctx.client, actor, noticeMessage(text));
+  };
   let record: RequestRecord | null;
   try {
-    record = await ctx.store.get(request.id);
+    record = await ctx.store.get(input.requestId);
   } catch (e) {
-    await click.reply(
+    await reply(
       `This request could not be read (${
         textOf(e)
       }). Nothing was changed; try again.`,
     );
-    return null;
+    return none;
   }
   if (!record) {
-    await click.reply("This request has no record, so it cannot be decided.");
-    return null;
+    await reply("This request has no record, so it cannot be decided.");
+    return none;
   }
+  if (actor !== record.approver) {
+    await reply(
+      `Only <@${record.approver}> can approve or deny this request. Nothing was changed.`,
+    );
+    return none;
+  }
+  const prompt = promptOf(record);
   const now = new Date();
   if (
     record.state !== "pending" && !record.notified && !claimIsStale(record, now)
   ) {
     // The winning decision is still being carried out by its own event;
     // resuming it here would grant or notify twice.
-    await click.reply(alreadyDecidedText(record));
-    return null;
+    await reply(alreadyDecidedText(record));
+    return none;
   }
   if (record.state !== "pending") {
     const wasFinished = record.notified === true;
-    const result = await finishDecided(ctx, record, click.prompt);
-    if (wasFinished) {
-      await click.reply(alreadyDecidedText(record));
-    }
+    const result = await finishDecided(ctx, record, prompt);
+    if (wasFinished) await reply(alreadyDecidedText(record));
     return result;
   }
+  // The approver closed the form without deciding: nothing to do.
+  if (input.decision === "none") return none;
   // Pending: is the clicker still allowed to decide, under today's config?
+  // (Asked while the device is read again, to save the approver time.)
   const profile = findProfile(ctx.config, record.attribute);
-  if (profile) {
-    const [person, members] = await Promise.all([
-      lookupPerson(ctx.client, clicker),
-      approverGroupMembers(ctx.client, profile),
-    ]);
-    const problem = approverProblem(
-      profile,
-      record.requester,
-      person,
-      members,
+  const [problem, resolved] = await Promise.all([
+    profile ? deciderProblem(ctx, profile, record, actor) : null,
+    resolve(ctx, record),
+  ]);
+  if (problem) {
+    await reply(
+      `You can no longer decide this request: ${problem} Nothing was changed.`,
     );
-    if (problem) {
-      await click.reply(
-        `You can no longer decide this request: ${problem} Nothing was changed.`,
-      );
-      return null;
-    }
+    return none;
   }
-  const resolved = await resolve(ctx, record);
   if (!resolved.ok) {
-    return await endUnresolvable(ctx, record, resolved.message, click.prompt);
+    return await endUnresolvable(ctx, record, resolved.message, prompt);
   }
   try {
     const decided = await decide(
       ctx,
       record,
       resolved.value,
-      clicker,
-      click.approved,
-      click.prompt,
-      click.note,
+      actor,
+      input.decision === "approve",
+      prompt,
+      input.note,
     );
     if (!decided.won) {
-      await click.reply(alreadyDecidedText(decided.record));
-      return null;
+      await reply(alreadyDecidedText(decided.record));
+      return none;
     }
     return resultOf(decided.outcome);
   } catch (e) {
     if (e instanceof RecordError) {
-      await click.reply(
+      await reply(
         `Your decision could not be recorded (${e.message}). Nothing was changed; try again.`,
       );
-      return null;
+      return none;
     }
     throw e;
   }
+}
+
+/** Why `actor` may not decide `record` under today's config, or null. */
+async function deciderProblem(
+  ctx: DecisionContext,
+  profile: Profile,
+  record: RequestRecord,
+  actor: string,
+): Promise<string | null> {
+  const [person, members] = await Promise.all([
+    lookupPerson(ctx.client, actor),
+    approverGroupMembers(ctx.client, profile),
+  ]);
+  return approverProblem(profile, record.requester, person, members);
+}
+
+/**
+ * Finishes a decision that was handed on (its handler ran out of time): the
+ * resume event a minute later, and the periodic check. Does nothing unless
+ * the record is still approved and not yet told.
+ */
+export async function resumeDecision(
+  ctx: DecisionContext,
+  record: RequestRecord,
+): Promise<StepResult> {
+  if (record.state !== "approved" || record.notified) {
+    return resultOf(outcomeOf(record));
+  }
+  return await finishDecided(ctx, record);
 }
 
 /** "Already approved by @bob (date)." */

@@ -27,6 +27,7 @@ import {
   withEvent,
 } from "./requests.ts";
 import { type TailscaleClient, tailscaleFromEnv } from "./tailscale/mod.ts";
+import type { Deadline } from "./deadline.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -166,11 +167,14 @@ export async function releaseMembership(
  * changed; the record then stays as it was, for a later try.
  */
 export async function endMembership(
-  ctx: Omit<GroupContext, "tailscale"> & { env: Record<string, string> },
+  ctx: Omit<GroupContext, "tailscale"> & {
+    env: Record<string, string>;
+    deadline?: Deadline;
+  },
   record: RequestRecord,
   now: Date,
 ): Promise<{ record: RequestRecord; end: Release["kind"] }> {
-  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (!built.ok) throw new Error(`${built.missing.join(" and ")} not set`);
   const release = await releaseMembership(
     { client: ctx.client, store: ctx.store, tailscale: built.tailscale },

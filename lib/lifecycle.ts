@@ -29,8 +29,7 @@ import {
   describeRecord,
   outcomeOf,
   promptOf,
-  resultOf,
-  type StepResult,
+  resumeDecision,
 } from "./decision.ts";
 import { formatDuration } from "./durations.ts";
 import { errorText } from "./error_text.ts";
@@ -81,6 +80,9 @@ export async function handleScheduled(
     case "nudge":
       if (profile) await nudge(ctx, record, profile, now);
       return;
+    case "resume":
+      await resumeDecision(ctx, record);
+      return;
   }
 }
 
@@ -124,6 +126,8 @@ async function remind(
   const left = Date.parse(record.expires_at!) - now.getTime();
   // Extended since this reminder was planned: a newer one will come.
   if (left > REMINDER_BEFORE_MS + 60_000) return;
+  // Slack delivered this event before: the reminder for this end was sent.
+  if (happened(record, "reminded", record.expires_at)) return;
   const room = extensionRoom(record, profile);
   let extend: { url: string; grantId: string } | { cannot: string };
   if (room < 60) {
@@ -145,11 +149,45 @@ async function remind(
     reminderMessage(factsOf(record, profile), extend),
   );
   if (!sent.ok) console.error(`reminder for ${record.id}: ${sent.error}`);
+  else await mark(ctx, record, "reminded", now, record.expires_at);
+}
+
+/** Whether the record's history has `event` with this note. */
+function happened(
+  record: RequestRecord,
+  event: string,
+  note: string | undefined,
+): boolean {
+  return record.history.some((h) => h.event === event && h.note === note);
+}
+
+/**
+ * Notes on the record that a one-time message went out, so a second
+ * delivery of the same event does not send it again. Reads the record
+ * first: the event may have changed it since.
+ */
+async function mark(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  event: string,
+  now: Date,
+  note: string | undefined,
+): Promise<void> {
+  try {
+    const current = await ctx.store.get(record.id) ?? record;
+    await ctx.store.put(withEvent(current, event, "app", now, note));
+  } catch (e) {
+    console.error(`request ${record.id}: ${errorText(e)}`);
+  }
 }
 
 /** The URL of the "My Tailscale access" link trigger, if it exists. */
 async function myAccessUrl(ctx: DecisionContext): Promise<string | null> {
-  const triggers = await triggersOf(ctx.client, MY_ACCESS_WORKFLOW);
+  const triggers = await triggersOf(
+    ctx.client,
+    MY_ACCESS_WORKFLOW,
+    ctx.deadline,
+  );
   return triggers?.find((t) => t.shortcut_url)?.shortcut_url ?? null;
 }
 
@@ -180,7 +218,7 @@ export async function expireGrant(
   let current = record;
   let attribute: AttributeOutcome | undefined;
   let membership: MembershipEnd | undefined;
-  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (groupOf(record)) {
     try {
       ({ record: current, end: membership } = await endMembership(
@@ -206,7 +244,12 @@ export async function expireGrant(
       );
     }
   }
-  const schedule = await cancelEvents(ctx.client, current.schedule ?? []);
+  const schedule = await cancelEvents(
+    ctx.client,
+    current.schedule ?? [],
+    undefined,
+    ctx.deadline,
+  );
   const ended = withEvent(
     { ...current, state: "expired", ended_at: now.toISOString(), schedule },
     "expired",
@@ -275,12 +318,14 @@ async function nudge(
     Date.parse(record.created_at) + profile.requestTimeoutSeconds * 1000,
   );
   if (deadline <= now) return;
+  if (happened(record, "nudged", undefined)) return;
   const res = await ctx.client.chat.postMessage({
     channel: record.prompt_channel ?? record.approver,
     ...(record.prompt_ts ? { thread_ts: record.prompt_ts } : {}),
     ...nudgeMessage(record.requester, profile, deadline),
   });
   if (!res.ok) console.error(`nudge for ${record.id}: ${res.error}`);
+  else await mark(ctx, record, "nudged", now, undefined);
 }
 
 async function timeOut(
@@ -298,8 +343,8 @@ async function timeOut(
 /**
  * Ends a pending request without a decision (it expired, or the requester
  * cancelled it): one claim, so a click at the same moment cannot also
- * decide; then the approver's message, the requester, and the waiting
- * review step. Returns the record as it ended up, won or not.
+ * decide; then the approver's message and the requester. Returns the
+ * record as it ended up, won or not.
  */
 export async function endPending(
   ctx: DecisionContext,
@@ -317,7 +362,12 @@ export async function endPending(
   if (!claim.won) return claim;
   let current: RequestRecord = {
     ...claim.record,
-    schedule: await cancelEvents(ctx.client, claim.record.schedule ?? []),
+    schedule: await cancelEvents(
+      ctx.client,
+      claim.record.schedule ?? [],
+      undefined,
+      ctx.deadline,
+    ),
   };
   if (profile) {
     const failures = await announceOutcome(
@@ -328,23 +378,10 @@ export async function endPending(
     );
     current = withNotified(current, failures, new Date());
   }
+  // No step waits on a pending request (decisions run in their own
+  // workflow), so there is nothing to complete.
   await ctx.store.put(current);
-  await completeReview(ctx, current, resultOf(outcomeOf(current)));
   return { won: true, record: current };
-}
-
-/** Completes the review step still waiting on this request, if any. */
-async function completeReview(
-  ctx: DecisionContext,
-  record: RequestRecord,
-  result: StepResult,
-): Promise<void> {
-  if (!record.review_execution || !("outputs" in result)) return;
-  const done = await ctx.client.functions.completeSuccess({
-    function_execution_id: record.review_execution,
-    outputs: result.outputs,
-  });
-  if (!done.ok) console.warn(`completing the review step: ${done.error}`);
 }
 
 /** What revoking did, in a sentence for the person who asked. */
@@ -368,7 +405,7 @@ export async function revokeGrant(
   if (!isActiveGrant(record, now)) {
     return { ok: false, text: "This access has already ended." };
   }
-  const built = tailscaleFromEnv(ctx.env, ctx.client);
+  const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (!built.ok) {
     return {
       ok: false,
@@ -409,7 +446,12 @@ export async function revokeGrant(
         }), so the access is still active. Try again.`,
     };
   }
-  const schedule = await cancelEvents(ctx.client, current.schedule ?? []);
+  const schedule = await cancelEvents(
+    ctx.client,
+    current.schedule ?? [],
+    undefined,
+    ctx.deadline,
+  );
   const ended = withEvent(
     {
       ...current,

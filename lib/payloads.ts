@@ -24,20 +24,6 @@ export const InteractionSchema = z.object({
   function_data: z.object({ execution_id: z.string().min(1) }),
 });
 
-/** A click on a message button. */
-export const MessageClickSchema = InteractionSchema.extend({
-  container: z.object({
-    channel_id: z.string().min(1),
-    message_ts: z.string().min(1),
-  }),
-  /** Values typed into the message's input blocks. */
-  state: z.object({ values: StateValues }).optional(),
-  /** Opens a modal in answer to the click. */
-  interactivity: z.object({ interactivity_pointer: z.string().min(1) })
-    .optional(),
-  trigger_id: z.string().optional(),
-});
-
 /** A submitted modal: who, its metadata and its values. */
 export const ViewSubmissionSchema = InteractionSchema.extend({
   view: z.object({

@@ -13,7 +13,12 @@
  */
 import { noticeMessage } from "./blocks/approval_messages.ts";
 import { findProfile } from "./config_schema.ts";
-import type { DecisionContext } from "./decision.ts";
+import {
+  type DecisionContext,
+  endUnresolvable,
+  promptOf,
+  resumeDecision,
+} from "./decision.ts";
 import { escapeMrkdwn } from "./device_text.ts";
 import { errorText } from "./error_text.ts";
 import { endMembership, OWNED_MEMBERSHIPS } from "./group_grants.ts";
@@ -80,7 +85,44 @@ export async function reconcile(
       });
     }
   }
-  // 2. Memberships the app added (or may have) for requests that are not
+  // 2. Decisions approved but never granted: a handler cut off by Slack's
+  // time limit (or a crash) whose resume trigger was lost. Finished while
+  // the access would still run; failed out loud once it would have ended.
+  for (const record of await ctx.store.list(["approved"])) {
+    if (record.notified || !claimIsStale(record, now)) continue;
+    const end = Date.parse(record.planned_expiry ?? "");
+    if (end > now.getTime()) {
+      const result = await resumeDecision(ctx, record);
+      const after = await ctx.store.get(record.id) ?? record;
+      actions.push({
+        record,
+        failed: "error" in result,
+        text: after.state === "granted"
+          ? `finished granting ${
+            who(record)
+          }, which its approval could not finish in time`
+          : after.state === "approved"
+          ? `is still granting ${
+            who(record)
+          }: Tailscale is slow; it tries again`
+          : `could not finish granting ${who(record)}: ${
+            escapeMrkdwn(after.error ?? after.state)
+          }`,
+      });
+    } else {
+      const message =
+        "The approved grant could not be written to Tailscale before it would have ended, so nothing was granted. Request access again.";
+      await endUnresolvable(ctx, record, message, promptOf(record));
+      actions.push({
+        record,
+        failed: true,
+        text: `${
+          who(record)
+        }: approved, but never granted before its end; the requester was told`,
+      });
+    }
+  }
+  // 3. Memberships the app added (or may have) for requests that are not
   // live grants: a grant that failed after its write, or whose decider died.
   const owned = await ctx.store.listMemberships(OWNED_MEMBERSHIPS);
   for (const record of owned) {
@@ -125,7 +167,7 @@ export async function reconcile(
     }
   }
   await report(ctx, actions);
-  await ensureReconcileSchedule(ctx.client, now);
+  await ensureReconcileSchedule(ctx.client, now, ctx.deadline);
   return actions;
 }
 

@@ -2,14 +2,18 @@
  * The reconciliation schedule: Slack's scheduled triggers repeat at most
  * hourly, so "every 15 minutes" is four hourly triggers a quarter of an
  * hour apart. The app creates whichever are missing whenever it grants a
- * group membership and whenever reconciliation runs, so an admin has
- * nothing to set up and a deleted trigger comes back.
+ * group membership, whenever a grant's expiry trigger could not be created
+ * (of either kind: reconciliation then ends the grant), and whenever
+ * reconciliation runs, so an admin has nothing to set up and a deleted
+ * trigger comes back. The calls go through `trigger_calls.ts`: spaced at
+ * least 300 ms apart (a list and four creates in a row are the kind of
+ * burst Slack has answered with a misleading `token_revoked`) and retried.
  *
  * @module
  */
 import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import { errorText } from "./error_text.ts";
-import { triggersOf } from "./schedule.ts";
+import { Deadline } from "./deadline.ts";
+import { elapsedClock, triggerCall, triggersOf } from "./trigger_calls.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
@@ -25,12 +29,21 @@ export function reconcileTriggerName(minute: number): string {
   return `${NAME} (:${String(minute).padStart(2, "0")})`;
 }
 
-/** The next time, after `now`, that is `minute` past an hour (UTC). */
+/**
+ * Slack refuses start times that are not in the future; like every
+ * scheduled trigger of the app, the first run is at least this far off
+ * (60 s, as Slack's examples, and a second for the call's way there).
+ */
+const START_LEAD_MS = 61_000;
+
+/**
+ * The first time, at least 61 s after `now`, that is `minute` past an hour
+ * (UTC): a quarter that is closer than that starts an hour later.
+ */
 export function nextAt(minute: number, now: Date): Date {
   const at = new Date(now);
   at.setUTCMinutes(minute, 0, 0);
-  // Slack refuses start times that are not in the future.
-  while (at.getTime() <= now.getTime() + 60_000) {
+  while (at.getTime() < now.getTime() + START_LEAD_MS) {
     at.setUTCHours(at.getUTCHours() + 1);
   }
   return at;
@@ -45,32 +58,30 @@ export function nextAt(minute: number, now: Date): Date {
 export async function ensureReconcileSchedule(
   client: SlackClient,
   now = new Date(),
+  deadline: Deadline = Deadline.forHandler("function"),
 ): Promise<number> {
-  const listed = await triggersOf(client, RECONCILE_WORKFLOW);
+  // Reconciliation passes its own start, which is stale by now.
+  const clock = elapsedClock(now);
+  const listed = await triggersOf(client, RECONCILE_WORKFLOW, deadline);
   if (!listed) return 0;
   const have = new Set(listed.map((t) => t.name));
   let created = 0;
   for (const minute of RECONCILE_MINUTES) {
     const name = reconcileTriggerName(minute);
     if (have.has(name)) continue;
-    try {
-      const res = await client.workflows.triggers.create({
-        type: "scheduled",
-        name,
-        workflow: `#/workflows/${RECONCILE_WORKFLOW}`,
-        inputs: {},
-        schedule: {
-          start_time: nextAt(minute, now).toISOString(),
-          timezone: "UTC",
-          frequency: { type: "hourly", repeats_every: 1 },
-        },
-        // deno-lint-ignore no-explicit-any
-      } as any);
-      if (res.ok) created++;
-      else console.error(`creating ${name} failed: ${res.error}`);
-    } catch (e) {
-      console.error(`creating ${name} failed: ${errorText(e)}`);
-    }
+    const res = await triggerCall(client, "create", () => ({
+      type: "scheduled",
+      name,
+      workflow: `#/workflows/${RECONCILE_WORKFLOW}`,
+      inputs: {},
+      schedule: {
+        start_time: nextAt(minute, new Date(clock())).toISOString(),
+        timezone: "UTC",
+        frequency: { type: "hourly", repeats_every: 1 },
+      },
+    }), deadline);
+    if (res.ok) created++;
+    else console.error(`creating ${name} failed: ${res.error}`);
   }
   return created;
 }

@@ -7,21 +7,42 @@
  * record's own fields, since a grant may have been extended or revoked, and
  * Slack may run a trigger late.
  *
+ * Start times: Slack refuses a `start_time` that is not in the future
+ * (`invalid_start_before_now`), and its own examples start 60 s after
+ * creation. So every trigger starts at least {@linkcode MIN_START_LEAD_MS}
+ * after the moment its call is sent: an event planned sooner is moved to
+ * then, unless it would be moot by then (see {@linkcode Planned.latest}).
+ * Every call goes through `trigger_calls.ts` (retried, spaced, within a
+ * deadline).
+ *
  * @module
  */
 import type { SlackAPI } from "deno-slack-sdk/mod.ts";
+import { Deadline } from "./deadline.ts";
+import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
+import {
+  elapsedClock,
+  type TriggerArgs,
+  triggerCall,
+} from "./trigger_calls.ts";
+
+export { type ListedTrigger, triggersOf } from "./trigger_calls.ts";
 
 type SlackClient = ReturnType<typeof SlackAPI>;
 
 /** Callback ID of the workflow scheduled triggers run. */
 export const LIFECYCLE_WORKFLOW = "grant_lifecycle";
 
-/** What a scheduled trigger asks the app to look at. */
+/**
+ * What a scheduled trigger asks the app to look at: `resume` finishes a
+ * decision its own handler could not finish within Slack's time limit.
+ */
 export const LIFECYCLE_EVENTS = [
   "reminder",
   "expiry",
   "timeout",
   "nudge",
+  "resume",
 ] as const;
 /** One of {@linkcode LIFECYCLE_EVENTS}. */
 export type LifecycleEvent = typeof LIFECYCLE_EVENTS[number];
@@ -29,27 +50,73 @@ export type LifecycleEvent = typeof LIFECYCLE_EVENTS[number];
 /** How long before the end of a grant the requester is reminded. */
 export const REMINDER_BEFORE_MS = 15 * 60_000;
 
+/**
+ * A scheduled trigger starts at least this long after its call is sent
+ * (Slack's examples use now + 60 s; it refuses a start in the past).
+ */
+export const MIN_START_LEAD_MS = 60_000;
+/** Added to the lead for the call's own way to Slack. */
+const SEND_MARGIN_MS = 1_000;
+
 /** An event to schedule for a request. */
-export type Planned = { event: LifecycleEvent; at: Date };
+export type Planned = {
+  event: LifecycleEvent;
+  at: Date;
+  /**
+   * For an event that is moot once this time has come (a reminder after
+   * the grant's end, a nudge after the timeout): it is skipped when its
+   * own time has already passed, and moved to now + 60 s only if that is
+   * still before `latest`. Events without it (expiry, timeout, resume) are
+   * never skipped: they run at `at`, or 60 s from now if that is later.
+   */
+  latest?: Date;
+};
 
 /**
- * Schedules the events that are still in the future; returns the entries
- * to keep on the record ("event:trigger_id"). Failures are logged and
- * skipped: a missing notice must not undo a grant.
+ * When a planned event's trigger should start, given the current time;
+ * null when it is better skipped.
+ */
+export function startFor(p: Planned, nowMs: number): Date | null {
+  const earliest = nowMs + MIN_START_LEAD_MS + SEND_MARGIN_MS;
+  const at = p.at.getTime();
+  if (at >= earliest) return p.at;
+  if (p.latest) {
+    // A moment that has passed (a grant shorter than the reminder's lead)
+    // is not made up for; one that is only too close is moved.
+    if (at <= nowMs || earliest >= p.latest.getTime()) return null;
+  }
+  return new Date(earliest);
+}
+
+/**
+ * Schedules the planned events; returns the entries to keep on the record
+ * ("event:trigger_id"). Failures are logged and skipped: a missing notice
+ * must not undo a grant. When an expiry could not be scheduled, the
+ * reconciliation schedule is made sure of, so the periodic check ends the
+ * grant instead.
  */
 export async function scheduleEvents(
   client: SlackClient,
   requestId: string,
   planned: readonly Planned[],
   now = new Date(),
+  deadline: Deadline = Deadline.forHandler("function"),
 ): Promise<string[]> {
   const entries: string[] = [];
-  for (const { event, at } of planned) {
-    // Slack refuses start times in the past; a grant shorter than the
-    // reminder lead simply gets no reminder.
-    if (at.getTime() <= now.getTime() + 1000) continue;
-    try {
-      const res = await client.workflows.triggers.create({
+  const clock = elapsedClock(now);
+  let expiryLost = false;
+  for (const p of planned) {
+    const { event } = p;
+    if (!startFor(p, clock())) {
+      console.log(`request ${requestId}: no ${event}: too late to be of use`);
+      continue;
+    }
+    const res = await triggerCall(client, "create", () => {
+      // Reckoned again for each attempt: a retry may come seconds later.
+      const at = new Date(
+        Math.max(p.at.getTime(), clock() + MIN_START_LEAD_MS + SEND_MARGIN_MS),
+      );
+      return {
         type: "scheduled",
         name: `Tailscale access ${event} (${requestId.slice(0, 8)})`,
         workflow: `#/workflows/${LIFECYCLE_WORKFLOW}`,
@@ -61,15 +128,17 @@ export async function scheduleEvents(
           start_time: at.toISOString(),
           frequency: { type: "once" },
         },
-        // deno-lint-ignore no-explicit-any
-      } as any);
-      if (res.ok) entries.push(`${event}:${res.trigger.id}`);
-      else console.error(`scheduling ${event} failed: ${res.error}`);
-    } catch (e) {
-      console.error(
-        `scheduling ${event} failed: ${e instanceof Error ? e.message : e}`,
-      );
+      } satisfies TriggerArgs;
+    }, deadline);
+    if (res.ok) entries.push(`${event}:${res.trigger.id}`);
+    else {
+      console.error(`scheduling ${event} failed: ${res.error}`);
+      if (event === "expiry") expiryLost = true;
     }
+  }
+  if (expiryLost) {
+    // The grant's own end is lost: the periodic check must end it.
+    await ensureReconcileSchedule(client, new Date(clock()), deadline);
   }
   return entries;
 }
@@ -83,6 +152,7 @@ export async function cancelEvents(
   client: SlackClient,
   entries: readonly string[],
   events?: readonly LifecycleEvent[],
+  deadline: Deadline = Deadline.forHandler("function"),
 ): Promise<string[]> {
   const keep: string[] = [];
   for (const entry of entries) {
@@ -91,17 +161,15 @@ export async function cancelEvents(
       keep.push(entry);
       continue;
     }
-    try {
-      const res = await client.workflows.triggers.delete({ trigger_id: id });
-      if (!res.ok && res.error !== "trigger_not_found") {
-        console.error(`deleting the ${event} trigger failed: ${res.error}`);
-      }
-    } catch (e) {
-      console.error(
-        `deleting the ${event} trigger failed: ${
-          e instanceof Error ? e.message : e
-        }`,
-      );
+    const res = await triggerCall(
+      client,
+      "delete",
+      { trigger_id: id },
+      deadline,
+    );
+    if (!res.ok && res.error !== "trigger_not_found") {
+      // Left behind, it runs once and finds nothing to do.
+      console.error(`deleting the ${event} trigger failed: ${res.error}`);
     }
   }
   return keep;
@@ -113,6 +181,7 @@ export function grantEvents(expiresAt: Date): Planned[] {
     {
       event: "reminder",
       at: new Date(expiresAt.getTime() - REMINDER_BEFORE_MS),
+      latest: expiresAt,
     },
     { event: "expiry", at: expiresAt },
   ];
@@ -124,57 +193,13 @@ export function pendingEvents(
   timeoutSeconds: number,
 ): Planned[] {
   const ms = timeoutSeconds * 1000;
+  const timeout = new Date(createdAt.getTime() + ms);
   return [
-    { event: "nudge", at: new Date(createdAt.getTime() + ms / 2) },
-    { event: "timeout", at: new Date(createdAt.getTime() + ms) },
+    {
+      event: "nudge",
+      at: new Date(createdAt.getTime() + ms / 2),
+      latest: timeout,
+    },
+    { event: "timeout", at: timeout },
   ];
-}
-
-/** A trigger as `workflows.triggers.list` describes it (the fields used). */
-export type ListedTrigger = {
-  id: string;
-  name?: string;
-  shortcut_url?: string;
-};
-
-/**
- * The app's triggers that run the workflow `callbackId`, following every
- * page; null when Slack could not list them (logged).
- */
-export async function triggersOf(
-  client: SlackClient,
-  callbackId: string,
-): Promise<ListedTrigger[] | null> {
-  const out: ListedTrigger[] = [];
-  let cursor: string | undefined;
-  try {
-    do {
-      const res = await client.workflows.triggers.list({
-        limit: 100,
-        ...(cursor ? { cursor } : {}),
-      });
-      if (!res.ok) {
-        console.error(`workflows.triggers.list: ${res.error}`);
-        return null;
-      }
-      for (const t of (res.triggers ?? []) as Record<string, unknown>[]) {
-        const workflow = t.workflow as { callback_id?: string } | undefined;
-        if (workflow?.callback_id !== callbackId) continue;
-        out.push({
-          id: String(t.id),
-          ...(typeof t.name === "string" ? { name: t.name } : {}),
-          ...(typeof t.shortcut_url === "string"
-            ? { shortcut_url: t.shortcut_url }
-            : {}),
-        });
-      }
-      cursor = res.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-  } catch (e) {
-    console.error(
-      `workflows.triggers.list: ${e instanceof Error ? e.message : e}`,
-    );
-    return null;
-  }
-  return out;
 }

@@ -1,17 +1,31 @@
 /** The emulator itself: the runtime contract, isolation and Block Kit checks. */
 import { APP_DIR } from "../dev/app.ts";
-import { SlackFake } from "../dev/emulator/slack.ts";
+import { SlackFake, type SlackFakeOptions } from "../dev/emulator/slack.ts";
 import { PEOPLE } from "../dev/emulator/slack_people.ts";
-import { SlackPlatform } from "../dev/platform.ts";
-import { subprocessDispatcher } from "../dev/runtime/subprocess.ts";
-import { assertEquals, assertIncludes, assertRejects } from "./assert.ts";
+import {
+  ACTION_DROPPED,
+  HANDLER_TIMED_OUT,
+  SlackPlatform,
+} from "../dev/platform.ts";
+import {
+  type HandlerLimits,
+  SLACK_HANDLER_LIMITS,
+  subprocessDispatcher,
+} from "../dev/runtime/subprocess.ts";
+import {
+  assert,
+  assertEquals,
+  assertIncludes,
+  assertRejects,
+} from "./assert.ts";
 
 const PROBE_DIR = `${APP_DIR}/tests/fixtures/probe_app`;
 
 async function withProbe(
   fn: (slack: SlackFake, platform: SlackPlatform) => Promise<void>,
+  opts: { limits?: HandlerLimits; slack?: SlackFakeOptions } = {},
 ) {
-  const slack = await SlackFake.start();
+  const slack = await SlackFake.start(opts.slack);
   const manifest = (await import("./fixtures/probe_app/manifest.ts")).default;
   const platform = new SlackPlatform({
     slack,
@@ -21,6 +35,7 @@ async function withProbe(
     dispatch: subprocessDispatcher({
       appDir: PROBE_DIR,
       importMap: `${APP_DIR}/import_map.offline.json`,
+      ...(opts.limits ? { limits: opts.limits } : {}),
     }),
   });
   try {
@@ -39,11 +54,12 @@ function functionExecuted(slack: SlackFake, id: string) {
         function: { callback_id: "counter" },
         function_execution_id: id,
         inputs: {},
-        bot_access_token: slack.botToken,
+        // Each execution has its own token, which alone may complete it.
+        bot_access_token: slack.executionToken(id),
       },
     },
     context: {
-      bot_access_token: slack.botToken,
+      bot_access_token: slack.executionToken(id),
       team_id: "T0FAKETEAM",
       variables: { SLACK_API_URL: slack.apiUrl },
     },
@@ -86,5 +102,86 @@ Deno.test("a crashing event is reported with the app's own error", async () => {
     payload.body.event.function.callback_id = "no_such_function";
     const e = await assertRejects(() => dispatch(payload));
     assertIncludes(e.message, 'no function "no_such_function" in the manifest');
+  });
+});
+
+/** Slack's limits, shrunk so the tests need not wait a minute. */
+const SHORT_LIMITS: HandlerLimits = { functionMs: 1500, interactionMs: 1500 };
+
+Deno.test("Slack's limits are the documented 60 s and 10 s", () => {
+  assertEquals(SLACK_HANDLER_LIMITS, {
+    functionMs: 60_000,
+    interactionMs: 10_000,
+  });
+});
+
+Deno.test("a step that runs past its limit is stopped and its run fails", async () => {
+  await withProbe(async (_slack, platform) => {
+    const run = await platform.startWorkflow("sleep", PEOPLE.alice, {
+      ms: 5000,
+    });
+    assertEquals(run.status, "failed");
+    assertIncludes(run.executions[0].error ?? "", "exceeded 1.5s timeout");
+    assertEquals(platform.timeouts.map((t) => t.event), ["function_executed"]);
+  }, { limits: SHORT_LIMITS });
+});
+
+Deno.test("a click whose handler runs past its limit shows the person Slack's error", async () => {
+  await withProbe(async (slack, platform) => {
+    const run = await platform.startWorkflow("sleep", PEOPLE.alice, { ms: -1 });
+    const [message] = slack.messagesIn(PEOPLE.alice);
+    const answer = await platform.click(PEOPLE.alice, message, "Sleep");
+    assertEquals(answer, HANDLER_TIMED_OUT);
+    assertEquals(platform.timeouts.map((t) => t.event), ["block_actions"]);
+    assertEquals(run.status, "running", "the step itself goes on");
+  }, { limits: SHORT_LIMITS });
+});
+
+Deno.test("one execution may not complete another: access_denied, unless allowed", async () => {
+  for (const allow of [false, true]) {
+    await withProbe(async (_slack, platform) => {
+      const waiting = await platform.startWorkflow("sleep", PEOPLE.alice, {
+        ms: -1,
+      });
+      const other = waiting.executions[0].id;
+      const run = await platform.startWorkflow("finish", PEOPLE.alice, {
+        other,
+      });
+      assertEquals(
+        run.executions[0].outputs?.answer,
+        allow ? "ok" : "access_denied",
+      );
+      assertEquals(waiting.status, allow ? "completed" : "running");
+    }, { slack: { allowCrossExecutionCompletion: allow } });
+  }
+});
+
+Deno.test("a click on a completed execution's message is not delivered", async () => {
+  await withProbe(async (slack, platform) => {
+    const run = await platform.startWorkflow("finish", PEOPLE.alice);
+    assertEquals(run.status, "completed");
+    const [message] = slack.messagesIn(PEOPLE.alice);
+    assertEquals(
+      await platform.click(PEOPLE.alice, message, "Late click"),
+      ACTION_DROPPED,
+    );
+    assertEquals(platform.dropped.map((d) => d.type), ["block_actions"]);
+    assert(
+      !slack.messagesIn(PEOPLE.alice).some((m) => m.text === "clicked"),
+      "the handler never ran",
+    );
+  });
+});
+
+Deno.test("an event can be delivered again, to a fresh process, as Slack may", async () => {
+  await withProbe(async (slack, platform) => {
+    const run = await platform.startWorkflow("finish", PEOPLE.alice);
+    assertEquals(run.status, "completed");
+    await platform.redeliver("finisher");
+    assertEquals(slack.messagesIn(PEOPLE.alice).length, 2, "it ran twice");
+    assertEquals(
+      platform.deliveries.map((d) => d.execution.id),
+      [run.executions[0].id, run.executions[0].id],
+    );
   });
 });

@@ -158,10 +158,30 @@ export function records(app: TestApp) {
   return [...app.slack.datastore("requests").values()] as RequestRecord[];
 }
 
-/** Ephemeral replies someone was shown. */
-export function ephemeralTo(app: TestApp, userId: string): string {
-  return app.slack.messages.filter((m) => m.ephemeral_user === userId)
-    .map((m) => m.text ?? "").join("\n");
+/**
+ * What the app answered someone directly: ephemeral replies, and the DMs
+ * it sent them (a decision's answers to the person who clicked come as DMs).
+ */
+export function repliesTo(app: TestApp, userId: string): string {
+  return [
+    ...app.slack.messages.filter((m) => m.ephemeral_user === userId)
+      .map((m) => m.text ?? ""),
+    textIn(app, userId),
+  ].join("\n");
+}
+
+/** The decision workflow's callback_id (the approver's buttons run it). */
+export const DECIDE = "decide_tailscale_access";
+
+/** The latest run of the decision workflow: its last step has the outcome. */
+export function lastDecision(app: TestApp) {
+  const run = app.platform.runs.findLast((r) => r.workflowId === DECIDE);
+  assert(run, "a decision was made");
+  return {
+    run,
+    outcome: run.executions.at(-1)?.outputs?.outcome,
+    error: run.executions.at(-1)?.error,
+  };
 }
 
 /**

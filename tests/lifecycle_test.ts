@@ -12,13 +12,14 @@ import {
   ALICE_LAPTOP,
   attributeWrites,
   deny,
-  ephemeralTo,
   fillRequest,
   LABEL,
+  lastDecision,
   messageWithButton,
   PEOPLE,
   PROFILES,
   records,
+  repliesTo,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -260,13 +261,9 @@ Deno.test("an extension within the limit moves the expiry in Tailscale and on th
       JSON.stringify(m.blocks).includes("asks to *extend*")
     ).at(-1);
     assert(prompt, "the approver is asked");
-    app.platform.typeInMessage(
-      bob,
-      prompt,
-      "Note to the requester",
-      "OK, 2 more hours",
-    );
-    await app.platform.click(bob, prompt, "Approve");
+    await app.platform.click(bob, prompt, "Approve with note…");
+    app.platform.type(bob, "Note to the requester", "OK, 2 more hours");
+    await app.platform.submit(bob);
     const planned = firstEnd + 2 * HOUR;
     const expiry = Date.parse(prodAttribute(app).expiries["custom:prodAccess"]);
     assert(Math.abs(expiry - planned) < 2000, `expiry ${expiry} vs ${planned}`);
@@ -276,7 +273,8 @@ Deno.test("an extension within the limit moves the expiry in Tailscale and on th
     assertIncludes(textIn(app, alice), "extended access");
     assertIncludes(textIn(app, alice), "OK, 2 more hours");
     assertEquals(run.status, "completed");
-    assertEquals(run.executions[1].outputs?.outcome, "granted");
+    assertEquals(run.executions[1].outputs?.outcome, "requested");
+    assertEquals(lastDecision(app).outcome, "granted");
     // The old reminder and expiry were replaced by new ones.
     const starts = scheduled(app).map((t) =>
       Date.parse(String((t.schedule as { start_time: string }).start_time))
@@ -333,7 +331,7 @@ Deno.test("an extension beyond the limit is refused, and none is offered once it
   });
 });
 
-Deno.test("a request nobody decides expires: approver nudged halfway, requester told, step completed", async () => {
+Deno.test("a request nobody decides expires: approver nudged halfway, requester told, nothing left waiting", async () => {
   await withLife(async (app) => {
     const { run, prompt } = await pending(app);
     // What a client that has not refreshed still shows.
@@ -352,15 +350,16 @@ Deno.test("a request nobody decides expires: approver nudged halfway, requester 
     const updated = app.slack.messagesIn(bob).find((m) => m.ts === prompt.ts)!;
     assertIncludes(JSON.stringify(updated.blocks), "request expired");
     assert(
-      !JSON.stringify(updated.blocks).includes("approve_request"),
+      !JSON.stringify(updated.blocks).includes("workflow_button"),
       "no buttons left",
     );
+    // No step waited on the decision: the run ended when Bob was asked.
     assertEquals(run.status, "completed");
-    assertEquals(run.executions[1].outputs?.outcome, "expired");
+    assertEquals(run.executions[1].outputs?.outcome, "requested");
     // A late click (from a stale client) changes nothing.
     await app.platform.click(bob, stale, "Approve");
     assertEquals(attributeWrites(app).length, 0);
-    assertIncludes(ephemeralTo(app, bob), "expired");
+    assertIncludes(repliesTo(app, bob), "expired");
   });
 });
 
@@ -374,7 +373,12 @@ Deno.test("the requester cancels a pending request: the approver's message says 
     const updated = app.slack.messagesIn(bob).find((m) => m.ts === prompt.ts)!;
     assertIncludes(JSON.stringify(updated.blocks), "Cancelled by");
     assertEquals(run.status, "completed");
-    assertEquals(run.executions[1].outputs?.outcome, "cancelled");
+    assertEquals(run.executions[1].outputs?.outcome, "requested");
+    assertEquals(
+      app.platform.runs.filter((r) => r.status === "running").length,
+      1,
+      "only My access is still open",
+    );
     assertEquals(scheduled(app).length, 0, "nudge and timeout deleted");
     assertIncludes(viewText(app, alice), "Request cancelled");
   });
@@ -399,7 +403,7 @@ Deno.test("approvers from a user group: membership is checked at click time", as
     app.slack.setUsergroupMembers("S0APPROVE1", [bob]);
     await app.platform.click(carol, prompt, "Approve");
     assertEquals(attributeWrites(app).length, 0);
-    assertIncludes(ephemeralTo(app, carol), "You can no longer decide");
+    assertIncludes(repliesTo(app, carol), "You can no longer decide");
     app.slack.setUsergroupMembers("S0APPROVE1", [bob, carol]);
     await app.platform.click(carol, prompt, "Approve");
     assertEquals(attributeWrites(app).length, 1);
@@ -419,7 +423,8 @@ Deno.test("deny with a reason: it reaches the requester and the record", async (
     await deny(app, bob, prompt, "Use the read replica");
     assertEquals(records(app)[0].decision_note, "Use the read replica");
     assertIncludes(textIn(app, alice), "Use the read replica");
-    assertEquals(run.executions[1].outputs?.outcome, "denied");
+    assertEquals(run.executions[1].outputs?.outcome, "requested");
+    assertEquals(lastDecision(app).outcome, "denied");
     assertEquals(scheduled(app).length, 0);
   });
 });
@@ -459,5 +464,33 @@ Deno.test("on a self-service profile an extension is granted at once", async () 
       0,
       "no approver asked",
     );
+  });
+});
+
+Deno.test("My access with two grants lists both, each with buttons of its own", async () => {
+  await withLife(async (app) => {
+    await granted(app);
+    await fillRequest(app, alice, {
+      ...ALICE_ASKS_BOB,
+      device: { query: "", option: "alice-iphone" },
+    });
+    await app.platform.submit(alice);
+    const prompts = app.slack.messagesIn(bob).filter((m) =>
+      JSON.stringify(m.blocks ?? []).includes("decide_approve")
+    );
+    await app.platform.click(bob, prompts.at(-1)!, "Approve");
+    assertEquals(records(app).filter((r) => r.state === "granted").length, 2);
+    const { text } = await openMyAccess(app, alice);
+    assertIncludes(text, "alice-laptop");
+    assertIncludes(text, "alice-iphone");
+    assertEquals(app.slack.blockKitViolations, []);
+    // The second grant's Revoke revokes that grant only.
+    const iphone = records(app).find((r) => r.device_id !== ALICE_LAPTOP)!;
+    await app.platform.press(alice, "Revoke", { value: iphone.id });
+    assertEquals(
+      records(app).find((r) => r.id === iphone.id)!.state,
+      "revoked",
+    );
+    assertEquals(prodAttribute(app).attributes["custom:prodAccess"], true);
   });
 });

@@ -6,7 +6,6 @@ import {
   ALICE_ASKS_BOB,
   attributeWrites,
   deny,
-  ephemeralTo,
   fillRequest,
   messageWithButton,
   PEOPLE,
@@ -17,18 +16,28 @@ import type { TestApp } from "../dev/app.ts";
 
 const { alice, bob } = PEOPLE;
 
+/** An event as Slack sends it, with its execution's own token. */
 function payload(app: TestApp, body: Record<string, unknown>) {
+  const b = body as {
+    event?: { function_execution_id?: string };
+    function_data?: { execution_id?: string };
+  };
+  const execution = b.event?.function_execution_id ??
+    b.function_data?.execution_id;
+  const token = execution
+    ? app.slack.executionToken(execution)
+    : app.slack.botToken;
   return {
-    body: { bot_access_token: app.slack.botToken, ...body },
+    body: { bot_access_token: token, ...body },
     context: {
-      bot_access_token: app.slack.botToken,
+      bot_access_token: token,
       team_id: "T0FAKETEAM",
       variables: app.env,
     },
   };
 }
-const review = {
-  function: { callback_id: "review_access" },
+const collect = {
+  function: { callback_id: "collect_decision" },
   execution_id: "FxBAD0001",
   inputs: {},
 };
@@ -56,30 +65,49 @@ Deno.test("malformed payloads are refused, logged and answered, never crash", as
     assertEquals(failed?.kind, "error");
     assertIncludes(failed?.error ?? "", "The access request is malformed");
 
-    // A click with no user: nobody to answer, nothing changes.
-    assertEquals(
-      await app.dispatch(
-        payload(app, {
-          type: "block_actions",
-          actions: [{ action_id: "approve_request", block_id: "decision" }],
-          function_data: review,
-        }),
-      ),
-      {},
-    );
-    // A click whose request input is garbage: the clicker is told.
-    await app.dispatch(payload(app, {
-      type: "block_actions",
-      user: { id: bob },
-      container: {
-        type: "message",
-        channel_id: "C0NOTIFY01",
-        message_ts: "1.2",
-      },
-      actions: [{ action_id: "approve_request", block_id: "decision" }],
-      function_data: { ...review, inputs: { request: "nonsense" } },
-    }));
-    assertIncludes(ephemeralTo(app, bob), "This request could not be read");
+    // A decision button whose inputs are garbage, in either step: the step
+    // fails with a plain error, nothing changes.
+    for (const callback of ["collect_decision", "decide_access"]) {
+      const id = `FxBAD${callback.length}`;
+      await app.dispatch(payload(app, {
+        type: "event_callback",
+        event: {
+          type: "function_executed",
+          function: { callback_id: callback },
+          function_execution_id: id,
+          inputs: { request_id: 7, decision: "maybe" },
+        },
+      }));
+      const done = app.slack.completions.find((c) =>
+        c.function_execution_id === id
+      );
+      assertEquals(done?.kind, "error");
+      assertIncludes(done?.error ?? "", "The decision could not be read");
+    }
+    // A reason submitted without a user, or with garbage metadata: the
+    // form says so, nothing is decided.
+    for (
+      const body of [
+        { view: { callback_id: "deny_reason", state: { values: {} } } },
+        {
+          user: { id: bob },
+          view: {
+            id: "V1",
+            callback_id: "deny_reason",
+            private_metadata: "nonsense",
+            state: { values: {} },
+          },
+        },
+      ]
+    ) {
+      const answer = await app.dispatch(payload(app, {
+        type: "view_submission",
+        ...body,
+        function_data: collect,
+      })) as { response_action: string; errors: Record<string, string> };
+      assertEquals(answer.response_action, "errors");
+      assertIncludes(answer.errors.decision_text, "could not be read");
+    }
     // A submission without a user gets a message on the form.
     const submitted = await app.dispatch(payload(app, {
       type: "view_submission",
@@ -118,7 +146,10 @@ Deno.test("malformed payloads are refused, logged and answered, never crash", as
     for (
       const where of [
         "review_access: request input",
-        "review_access: click",
+        "collect_decision: inputs",
+        "decide_access: inputs",
+        "collect_decision: submission",
+        "collect_decision: metadata",
         "request_access: submission",
         "request_access: device suggestion",
         "request_access: profile change",

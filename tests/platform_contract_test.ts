@@ -28,7 +28,9 @@ Deno.test("every test the platform contract names exists", async () => {
   const missing: string[] = [];
   for (const { file, name } of refs) {
     const source = await Deno.readTextFile(new URL(`${file}.ts`, TESTS));
-    const names = [...source.matchAll(/Deno\.test\(\s*"((?:[^"\\]|\\.)*)"/g)]
+    const names = [...source.matchAll(
+      /(?:Deno\.test|sdkTest)\(\s*"((?:[^"\\]|\\.)*)"/g,
+    )]
       .map((m) => JSON.parse(`"${m[1]}"`) as string);
     const prefix = name.endsWith("…") ? name.slice(0, -1) : null;
     const found = names.some((n) =>

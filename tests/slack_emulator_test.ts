@@ -681,6 +681,230 @@ sdkTest("datastore put/get/query/delete", async () => {
   }, { datastores: { grants: "id" } });
 });
 
+/** Follows every page of a query; returns the pages' item IDs. */
+async function allPages(
+  client: Client,
+  query: Json & { datastore: string },
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = assertOk(
+      await client.apps.datastore.query({ ...query, cursor }),
+    );
+    pages.push(page.items.map((i: Json) => i.id));
+    cursor = page.response_metadata.next_cursor || undefined;
+  } while (cursor);
+  return pages;
+}
+
+Deno.test(
+  "datastore query is a scan: limit counts items evaluated, and empty pages carry a cursor",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (fake, client) => {
+      const store = fake.datastore("grants");
+      for (let i = 0; i < 2_500; i++) {
+        store.set(`old${i}`, { id: `old${i}`, status: "expired" });
+      }
+      for (const id of ["live1", "live2", "live3"]) {
+        store.set(id, { id, status: "active" });
+      }
+      const query = {
+        datastore: "grants",
+        expression: "#status = :s",
+        expression_attributes: { "#status": "status" },
+        expression_values: { ":s": "active" },
+      };
+      // Default limit 100: the first page evaluates 100 items, matches none,
+      // and still says there is more.
+      const first = assertOk(await client.apps.datastore.query(query));
+      assertEquals(first.items, []);
+      assert(first.response_metadata.next_cursor, "an empty page has a cursor");
+      assertEquals(fake.calls.at(-1)!.evaluated, 100);
+
+      const from = fake.calls.length;
+      const pages = await allPages(client, { ...query, limit: 1000 });
+      assertEquals(pages, [[], [], ["live1", "live2", "live3"]]);
+      assertEquals(fake.callCounts(from), {
+        methods: { "apps.datastore.query": 3 },
+        evaluated: 2_503,
+      });
+      assertEquals(
+        fake.calls.slice(from).map((c) => c.evaluated),
+        [1000, 1000, 503],
+      );
+      // By default, following cursors costs one call per 100 items.
+      const small = fake.calls.length;
+      assertEquals((await allPages(client, query)).flat(), [
+        "live1",
+        "live2",
+        "live3",
+      ]);
+      assertEquals(fake.callCounts(small).methods["apps.datastore.query"], 26);
+      // count agrees with the scan, and evaluates the whole datastore.
+      assertEquals(assertOk(await client.apps.datastore.count(query)).count, 3);
+      assertEquals(fake.calls.at(-1)!.evaluated, 2_503);
+    }, { datastores: { grants: "id" } });
+  },
+);
+
+Deno.test(
+  "datastore query refuses a limit above 1,000 with invalid_arguments",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (_fake, client) => {
+      for (const limit of [1001, 5000, 0]) {
+        assertError(
+          await client.apps.datastore.query({ datastore: "grants", limit }),
+          "invalid_arguments",
+        );
+      }
+      assertOk(
+        await client.apps.datastore.query({ datastore: "grants", limit: 1000 }),
+      );
+    }, { datastores: { grants: "id" } });
+  },
+);
+
+Deno.test(
+  "datastore query pages stop at 1 MB of evaluated items",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (fake, client) => {
+      const store = fake.datastore("grants");
+      // Ten items of 300 KB (under the 400 KB item limit): three fit in 1 MB.
+      for (let i = 0; i < 10; i++) {
+        store.set(`g${i}`, { id: `g${i}`, blob: "x".repeat(300_000) });
+      }
+      const from = fake.calls.length;
+      const pages = await allPages(client, {
+        datastore: "grants",
+        limit: 1000,
+      });
+      assertEquals(pages.map((p) => p.length), [3, 3, 3, 1]);
+      assertEquals(fake.calls.slice(from).map((c) => c.evaluated), [
+        3,
+        3,
+        3,
+        1,
+      ]);
+    }, { datastores: { grants: "id" } });
+  },
+);
+
+Deno.test(
+  "datastore query cursors resume after the last evaluated item, deletions or not",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (fake, client) => {
+      const ids = ["a", "b", "c", "d", "e", "f", "g"];
+      for (const id of ids) fake.datastore("grants").set(id, { id, n: 1 });
+      const first = assertOk(
+        await client.apps.datastore.query({ datastore: "grants", limit: 3 }),
+      );
+      assertEquals(first.items.map((i: Json) => i.id), ["a", "b", "c"]);
+      // The page's last item and one before it go: nothing is skipped.
+      for (const id of ["c", "a"]) {
+        assertOk(
+          await client.apps.datastore.delete({ datastore: "grants", id }),
+        );
+      }
+      const rest = await allPages(client, {
+        datastore: "grants",
+        limit: 3,
+        cursor: first.response_metadata.next_cursor,
+      });
+      const seen = new Set(rest.flat());
+      for (const id of ["d", "e", "f", "g"]) {
+        assert(seen.has(id), `missed ${id}`);
+      }
+      assertError(
+        await client.apps.datastore.query({
+          datastore: "grants",
+          cursor: "not-a-cursor",
+        }),
+        "invalid_cursor",
+      );
+    }, { datastores: { grants: "id" } });
+  },
+);
+
+Deno.test(
+  "datastore bulk methods take at most 25 ids or items, and an item is under 400 KB",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (fake, client) => {
+      const items = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({ id: `g${i}` }));
+      const ids = (n: number) => items(n).map((i) => i.id);
+      assertOk(
+        await client.apps.datastore.bulkPut({
+          datastore: "grants",
+          items: items(25),
+        }),
+      );
+      assertError(
+        await client.apps.datastore.bulkPut({
+          datastore: "grants",
+          items: items(26),
+        }),
+        "invalid_arguments",
+      );
+      const got = assertOk(
+        await client.apps.datastore.bulkGet({
+          datastore: "grants",
+          ids: ids(25),
+        }),
+      );
+      assertEquals(got.items.length, 25);
+      for (const method of ["bulkGet", "bulkDelete"] as const) {
+        assertError(
+          await client.apps.datastore[method]({
+            datastore: "grants",
+            ids: ids(26),
+          }),
+          "invalid_arguments",
+        );
+      }
+      const big = assertError(
+        await client.apps.datastore.put({
+          datastore: "grants",
+          item: { id: "big", blob: "x".repeat(400_000) },
+        }),
+        "datastore_error",
+      );
+      assertEquals(big.errors[0].code, "item_too_large");
+      assertEquals(fake.datastore("grants").size, 25);
+    }, { datastores: { grants: "id" } });
+  },
+);
+
+Deno.test(
+  "methodLatencyMs slows down only the methods it names",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (_fake, client) => {
+      const timed = async (fn: () => Promise<unknown>) => {
+        const start = performance.now();
+        await fn();
+        return performance.now() - start;
+      };
+      const query = await timed(() =>
+        client.apps.datastore.query({ datastore: "grants" })
+      );
+      assert(query >= 190, `query answered after ${query} ms`);
+      const get = await timed(() =>
+        client.apps.datastore.get({ datastore: "grants", id: "x" })
+      );
+      assert(get < query, `get (${get} ms) is not slowed`);
+    }, {
+      datastores: { grants: "id" },
+      methodLatencyMs: { "apps.datastore.query": 200 },
+    });
+  },
+);
+
 Deno.test("datastore expressions beyond equality", () => {
   const items = [
     { id: "a", n: 1, tag: "prod-db" },
@@ -713,34 +937,54 @@ Deno.test("datastore expressions beyond equality", () => {
 
 // --- functions -------------------------------------------------------------
 
-sdkTest("functions.completeSuccess works once per execution", async () => {
-  await withFake(async (fake, client) => {
-    const outputs = { grant_id: "g1", approved: true };
-    assertOk(
-      await client.functions.completeSuccess({
-        function_execution_id: "Fx1",
-        outputs,
-      }),
-    );
-    assertError(
-      await client.functions.completeSuccess({
-        function_execution_id: "Fx1",
-        outputs,
-      }),
-      "function_execution_not_found",
-    );
-    assertOk(
-      await client.functions.completeError({
-        function_execution_id: "Fx2",
-        error: "denied",
-      }),
-    );
-    assertEquals(fake.completions, [
-      { function_execution_id: "Fx1", kind: "success", outputs },
-      { function_execution_id: "Fx2", kind: "error", error: "denied" },
-    ]);
-  });
-});
+sdkTest(
+  "functions.completeSuccess works once per execution, with its own token",
+  async () => {
+    await withFake(async (fake, client) => {
+      const outputs = { grant_id: "g1", approved: true };
+      const as = (execution: string) =>
+        SlackAPI(fake.executionToken(execution), { slackApiUrl: fake.apiUrl });
+      // The bot token, or another execution's, may not complete it.
+      assertError(
+        await client.functions.completeSuccess({
+          function_execution_id: "Fx1",
+          outputs,
+        }),
+        "access_denied",
+      );
+      assertError(
+        await as("Fx2").functions.completeSuccess({
+          function_execution_id: "Fx1",
+          outputs,
+        }),
+        "access_denied",
+      );
+      assertOk(
+        await as("Fx1").functions.completeSuccess({
+          function_execution_id: "Fx1",
+          outputs,
+        }),
+      );
+      assertError(
+        await as("Fx1").functions.completeSuccess({
+          function_execution_id: "Fx1",
+          outputs,
+        }),
+        "function_execution_not_found",
+      );
+      assertOk(
+        await as("Fx2").functions.completeError({
+          function_execution_id: "Fx2",
+          error: "denied",
+        }),
+      );
+      assertEquals(fake.completions, [
+        { function_execution_id: "Fx1", kind: "success", outputs },
+        { function_execution_id: "Fx2", kind: "error", error: "denied" },
+      ]);
+    });
+  },
+);
 
 // --- the validator on its own -----------------------------------------------------
 
@@ -1028,6 +1272,17 @@ sdkTest("usergroups.users.list follows membership changes", async () => {
   });
 });
 
+/**
+ * A fake that lets trigger calls come back to back: for tests of what the
+ * trigger methods answer, not of the burst rule (relaxing only).
+ */
+function withBurstyFake(
+  fn: (fake: SlackFake, client: Client) => Promise<void>,
+  opts: SlackFakeOptions = {},
+): Promise<void> {
+  return withFake(fn, { refuseTriggerBursts: false, ...opts });
+}
+
 /** A fixed, movable clock for trigger tests. */
 function movableClock(iso: string) {
   let now = Date.parse(iso);
@@ -1072,7 +1327,7 @@ sdkTest("workflows.triggers.create: a scheduled trigger", async () => {
 });
 
 sdkTest("workflows.triggers.create: shortcut, webhook and event", async () => {
-  await withFake(async (fake, client) => {
+  await withBurstyFake(async (fake, client) => {
     const shortcut: Json = await client.workflows.triggers.create({
       type: "shortcut",
       name: "Request access",
@@ -1120,7 +1375,7 @@ sdkTest("workflows.triggers.create: shortcut, webhook and event", async () => {
 
 sdkTest("workflows.triggers.create: argument errors", async () => {
   const time = movableClock("2030-01-01T09:00:00Z");
-  await withFake(async (fake, client) => {
+  await withBurstyFake(async (fake, client) => {
     const base = {
       type: "shortcut",
       name: "x",
@@ -1177,7 +1432,7 @@ sdkTest("workflows.triggers.create: argument errors", async () => {
 
 sdkTest("scheduled triggers need a start_time in the future", async () => {
   const time = movableClock("2030-01-01T09:00:00Z");
-  await withFake(async (fake, client) => {
+  await withBurstyFake(async (fake, client) => {
     const scheduled = (schedule: unknown) =>
       client.apiCall("workflows.triggers.create", {
         type: "scheduled",
@@ -1193,10 +1448,14 @@ sdkTest("scheduled triggers need a start_time in the future", async () => {
     );
     assertPointerMessage(
       assertError(
-        await scheduled({ start_time: "2030-01-01T08:59:59Z" }),
+        await scheduled({ start_time: "tomorrow" }),
         "invalid_scheduled_trigger",
       ),
       "/schedule/start_time",
+    );
+    assertError(
+      await scheduled({ start_time: "2030-01-01T08:59:59Z" }),
+      "invalid_start_before_now",
     );
     assertError(
       await scheduled({
@@ -1226,7 +1485,7 @@ sdkTest("scheduled triggers need a start_time in the future", async () => {
         start_time: "2030-01-01T09:30:00",
         timezone: "Asia/Tokyo",
       }),
-      "invalid_scheduled_trigger",
+      "invalid_start_before_now",
     );
     assertOk(
       await scheduled({
@@ -1242,14 +1501,14 @@ sdkTest("scheduled triggers need a start_time in the future", async () => {
     time.advance(60 * 60 * 1000);
     assertError(
       await scheduled({ start_time: "2030-01-01T09:30:00Z" }),
-      "invalid_scheduled_trigger",
+      "invalid_start_before_now",
     );
   }, { clock: time.clock });
 });
 
 sdkTest("workflows.triggers.update replaces the definition", async () => {
   const time = movableClock("2030-01-01T09:00:00Z");
-  await withFake(async (fake, client) => {
+  await withBurstyFake(async (fake, client) => {
     const created: Json = await client.workflows.triggers.create({
       type: "scheduled",
       name: "Expire",
@@ -1287,7 +1546,7 @@ sdkTest("workflows.triggers.update replaces the definition", async () => {
         workflow: "#/workflows/expire_grant",
         schedule: { start_time: "2029-12-31T00:00:00Z" },
       }),
-      "invalid_scheduled_trigger",
+      "invalid_start_before_now",
     );
     assertEquals(fake.triggers.get(id)?.name, "Expire later");
     assertError(
@@ -1311,7 +1570,7 @@ sdkTest("workflows.triggers.update replaces the definition", async () => {
 });
 
 sdkTest("a shortcut trigger keeps its URL across updates", async () => {
-  await withFake(async (_fake, client) => {
+  await withBurstyFake(async (_fake, client) => {
     const created: Json = await client.workflows.triggers.create({
       type: "shortcut",
       name: "Request access",
@@ -1328,7 +1587,7 @@ sdkTest("a shortcut trigger keeps its URL across updates", async () => {
 });
 
 sdkTest("workflows.triggers.list and delete", async () => {
-  await withFake(async (fake, client) => {
+  await withBurstyFake(async (fake, client) => {
     const ids: string[] = [];
     for (const name of ["a", "b", "c"]) {
       const res: Json = await client.workflows.triggers.create({
@@ -1366,3 +1625,176 @@ sdkTest("workflows.triggers.list and delete", async () => {
     assertEquals(after.triggers.map((t: Json) => t.name), ["a", "c"]);
   });
 });
+
+// --- trigger methods: start times, bursts, failures -------------------------
+
+const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A scheduled trigger definition starting at `start_time`. */
+function scheduledAt(start_time: string, name = "Expire"): Json {
+  return {
+    type: "scheduled",
+    name,
+    workflow: "#/workflows/expire_grant",
+    schedule: { start_time, frequency: { type: "once" } },
+  };
+}
+
+Deno.test(
+  "triggers: a scheduled start at or before the emulator's clock is invalid_start_before_now, on create and update",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    const time = movableClock("2030-01-01T09:00:00Z");
+    await withBurstyFake(async (fake, client) => {
+      for (const start of ["2030-01-01T09:00:00Z", "2030-01-01T08:00:00Z"]) {
+        assertError(
+          await client.apiCall("workflows.triggers.create", scheduledAt(start)),
+          "invalid_start_before_now",
+        );
+      }
+      const created = assertOk(
+        await client.apiCall(
+          "workflows.triggers.create",
+          scheduledAt("2030-01-01T09:00:00.001Z"),
+        ),
+      );
+      assertError(
+        await client.apiCall("workflows.triggers.update", {
+          trigger_id: created.trigger.id,
+          ...scheduledAt("2030-01-01T09:00:00Z"),
+        }),
+        "invalid_start_before_now",
+      );
+      assertEquals(
+        fake.triggers.get(created.trigger.id)?.schedule,
+        {
+          start_time: "2030-01-01T09:00:00.001Z",
+          frequency: { type: "once" },
+          timezone: "UTC",
+        },
+      );
+    }, { clock: time.clock });
+  },
+);
+
+Deno.test(
+  "triggers: calls back to back answer token_revoked (at most one in four), spaced calls pass",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (fake, client) => {
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res: Json = await client.workflows.triggers.list();
+        answers.push(res.ok ? "ok" : res.error);
+      }
+      assertEquals(answers, [
+        "ok",
+        "token_revoked",
+        "ok",
+        "ok",
+        "ok",
+        "token_revoked",
+      ]);
+      // Within four calls of the last refusal, bursts pass.
+      for (let i = 0; i < 2; i++) {
+        assertOk(
+          await client.apiCall(
+            "workflows.triggers.create",
+            scheduledAt("2099-01-01T00:00:00Z"),
+          ),
+        );
+      }
+      // Spaced 150 ms apart (the app spaces 300 ms), nothing is refused.
+      for (let i = 0; i < 6; i++) {
+        await sleepMs(150);
+        assertOk(await client.workflows.triggers.list());
+      }
+      // Other methods neither count nor break up a burst; a refused create
+      // creates nothing.
+      await sleepMs(150);
+      assertOk(await client.workflows.triggers.list());
+      assertOk(await client.auth.test());
+      assertError(
+        await client.apiCall(
+          "workflows.triggers.create",
+          scheduledAt("2099-01-01T00:00:00Z"),
+        ),
+        "token_revoked",
+      );
+      assertEquals(fake.triggers.size, 2);
+    });
+  },
+);
+
+Deno.test(
+  "triggers: failNextTriggerCalls fails the next trigger calls, by method and name; ratelimited is a 429 with Retry-After",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withBurstyFake(async (fake, client) => {
+      fake.failNextTriggerCalls(2, "token_revoked");
+      assertError(await client.workflows.triggers.list(), "token_revoked");
+      assertError(
+        await client.apiCall(
+          "workflows.triggers.create",
+          scheduledAt("2099-01-01T00:00:00Z"),
+        ),
+        "token_revoked",
+      );
+      assertOk(await client.workflows.triggers.list());
+      assertEquals(fake.triggers.size, 0);
+
+      // Only the calls it picks: creates of an "expiry" trigger.
+      fake.failNextTriggerCalls(5, "internal_error", {
+        method: "create",
+        match: /expiry/,
+      });
+      assertOk(await client.workflows.triggers.list());
+      assertOk(
+        await client.apiCall(
+          "workflows.triggers.create",
+          scheduledAt("2099-01-01T00:00:00Z", "reminder r1"),
+        ),
+      );
+      assertError(
+        await client.apiCall(
+          "workflows.triggers.create",
+          scheduledAt("2099-01-01T00:00:00Z", "expiry r1"),
+        ),
+        "internal_error",
+      );
+      // Other methods never fail from it.
+      assertOk(await client.auth.test());
+
+      // ratelimited comes as Slack sends it: HTTP 429 with Retry-After,
+      // which the SDK client throws.
+      fake.failNextTriggerCalls(1, "ratelimited", { retryAfterSeconds: 3 });
+      let thrown: Json | undefined;
+      try {
+        await client.workflows.triggers.list();
+      } catch (e) {
+        thrown = e as Json;
+      }
+      assert(thrown, "a 429 throws in the SDK client");
+      assertEquals(thrown.status, 429);
+      assertEquals(thrown.headers.get("retry-after"), "3");
+      assert(String(thrown.message).includes('"error":"ratelimited"'));
+      assertEquals(
+        fake.callsTo("workflows.triggers.list").at(-1)?.response,
+        { ok: false, error: "ratelimited" },
+      );
+      assertOk(await client.workflows.triggers.list());
+    });
+  },
+);
+
+Deno.test(
+  "triggers: refuseTriggerBursts false lets one test make trigger calls back to back",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    await withFake(async (_fake, client) => {
+      for (let i = 0; i < 10; i++) {
+        assertOk(await client.workflows.triggers.list());
+      }
+    }, { refuseTriggerBursts: false });
+  },
+);

@@ -47,6 +47,13 @@ export type RecordedSlackCall = {
   method: string;
   args: Record<string, unknown>;
   response: Record<string, unknown>;
+  /** When the call arrived, by the fake's clock (epoch ms). */
+  at?: number;
+  /**
+   * Datastore query and count: how many stored items the scan evaluated
+   * (read, before the filter), which is what a query costs on Slack.
+   */
+  evaluated?: number;
 };
 
 /** A message in its latest state; `updates` counts chat.update calls on it. */
@@ -115,7 +122,42 @@ export interface SlackFakeOptions {
   clock?: () => number;
   /** Added to every answer, e.g. 50 ms to benchmark as if Slack were remote. */
   latencyMs?: number;
+  /**
+   * Added to answers of one method, on top of `latencyMs`: e.g.
+   * `{"apps.datastore.query": 50}` to price a datastore scan page (a Tier 4
+   * method) above a `get`.
+   */
+  methodLatencyMs?: Record<string, number>;
+  /**
+   * Let one function execution complete another (`functions.completeSuccess`
+   * / `completeError` with another execution's ID). Off by default: Slack
+   * documents `access_denied` ("This actor does not have access to this
+   * function execution") and nothing public shows it allowed.
+   */
+  allowCrossExecutionCompletion?: boolean;
+  /**
+   * Answer bursts of `workflows.triggers.*` calls with `token_revoked`, as
+   * Slack has (see {@link TRIGGER_BURST_MS}); default true. `false` relaxes
+   * that for a test that makes trigger calls back to back on purpose.
+   */
+  refuseTriggerBursts?: boolean;
 }
+
+/** What {@link SlackFake.failNextTriggerCalls} makes a trigger call answer. */
+export type TriggerFailure = {
+  /** Only calls of this method (default: any trigger method). */
+  method?: "create" | "update" | "delete" | "list";
+  /** Only calls whose arguments, as JSON, match (e.g. a trigger's name). */
+  match?: RegExp;
+  /**
+   * The HTTP status: 200 by default (`{ok: false, error}`), 429 for
+   * `ratelimited` (as Slack answers it, with `Retry-After`). The SDK client
+   * throws for any status but 2xx.
+   */
+  status?: number;
+  /** `Retry-After` in seconds, with 429; default 1. */
+  retryAfterSeconds?: number;
+};
 
 /** The fake bot's own identity, as auth.test reports it. */
 export const FAKE_BOT = {
@@ -159,10 +201,37 @@ export const SLACK_CLIENT_TEST_OPTIONS: {
 const POINTER_LIFETIME_MS = 3000;
 /** Slack evaluates at most this many datastore items per query by default. */
 const DEFAULT_QUERY_LIMIT = 100;
+/** The largest `limit` apps.datastore.query accepts. */
+const MAX_QUERY_LIMIT = 1000;
+/**
+ * A query page holds at most 1 MB of evaluated items (DynamoDB's scan page),
+ * measured here as the items' JSON.
+ */
+const QUERY_PAGE_BYTES = 1024 * 1024;
 /** chat.postMessage rejects text longer than this with msg_too_long. */
 const MAX_MESSAGE_TEXT = 40000;
 /** The trigger types workflows.triggers.create accepts. */
 const TRIGGER_TYPES = new Set(["shortcut", "scheduled", "event", "webhook"]);
+/** The trigger methods the burst rule and trigger failures apply to. */
+const TRIGGER_METHODS = new Set([
+  "workflows.triggers.create",
+  "workflows.triggers.update",
+  "workflows.triggers.delete",
+  "workflows.triggers.list",
+]);
+/**
+ * The emulator's burst rule for trigger methods. Slack has answered calls
+ * "made too quickly in succession" with a misleading `token_revoked`
+ * (slackapi/deno-slack-sdk#445) and publishes no limits, so the emulator
+ * takes a stricter, deterministic choice: a trigger call that arrives less
+ * than this many ms (wall time) after the previous trigger call answers
+ * `token_revoked`, at most one call in {@link TRIGGER_BURST_EVERY} (so a
+ * retry after a pause, or calls spaced 300 ms apart, pass; two calls back
+ * to back do not).
+ */
+export const TRIGGER_BURST_MS = 100;
+/** At most one trigger call in this many is refused as a burst. */
+export const TRIGGER_BURST_EVERY = 4;
 /** Values of a scheduled trigger's `schedule.frequency.type`. */
 const SCHEDULE_FREQUENCIES = new Set([
   "once",
@@ -362,6 +431,11 @@ export class SlackFake {
   #server: Deno.HttpServer<Deno.NetAddr>;
   #clock: () => number;
   #latencyMs: number;
+  #methodLatencyMs: Record<string, number>;
+  /** Items the datastore method being answered evaluated (query, count). */
+  #evaluated: number | undefined;
+  /** Items deleted through the API per datastore, for resuming cursors. */
+  #deletes = new Map<string, number>();
   #users = new Map<string, FakeSlackUser>();
   #channels = new Map<string, FakeChannel>();
   /** DM channel id -> user id. */
@@ -374,7 +448,25 @@ export class SlackFake {
   #datastoreKeys: Record<string, string>;
   #datastores = new Map<string, Map<string, Record<string, unknown>>>();
   #failures = new Map<string, { error: string; remaining: number }[]>();
+  /** Failures queued by failNextTriggerCalls, each with calls left. */
+  #triggerFailures: (TriggerFailure & { error: string; remaining: number })[] =
+    [];
+  #refuseTriggerBursts: boolean;
+  /** Wall time (performance.now()) of the last trigger call. */
+  #lastTriggerCall = Number.NEGATIVE_INFINITY;
+  /** Trigger calls since the last one refused as a burst. */
+  #sinceBurstRefusal = TRIGGER_BURST_EVERY;
+  /** HTTP status and headers of answers that are not a plain 200. */
+  #httpAnswers = new WeakMap<
+    Reply,
+    { status: number; headers: Record<string, string> }
+  >();
   #completed = new Set<string>();
+  /** Function execution tokens ("xwfp-…") → the execution each belongs to. */
+  readonly #executionTokens = new Map<string, string>();
+  /** The execution whose token made the call being answered, if any. */
+  #caller: string | undefined;
+  readonly #crossCompletion: boolean;
   #counter = 0;
   #lastTsMicros = 0;
   #closed?: Promise<void>;
@@ -387,8 +479,11 @@ export class SlackFake {
     );
     this.apiUrl = `http://127.0.0.1:${this.#server.addr.port}/api/`;
     this.botToken = opts.botToken ?? "xoxb-fake-bot-token";
+    this.#crossCompletion = opts.allowCrossExecutionCompletion ?? false;
+    this.#refuseTriggerBursts = opts.refuseTriggerBursts ?? true;
     this.#clock = opts.clock ?? Date.now;
     this.#latencyMs = opts.latencyMs ?? 0;
+    this.#methodLatencyMs = { ...opts.methodLatencyMs };
     for (const u of opts.users ?? slackPeople()) {
       this.#users.set(u.id, { team_id: FAKE_TEAM_ID, ...u });
     }
@@ -451,6 +546,36 @@ export class SlackFake {
   /** Calls of one method, in order. */
   callsTo(method: string): RecordedSlackCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * Calls per method since call number `from` (an index into `calls`), and
+   * the datastore items their queries and counts evaluated.
+   */
+  callCounts(from = 0): { methods: Record<string, number>; evaluated: number } {
+    const methods: Record<string, number> = {};
+    let evaluated = 0;
+    for (const c of this.calls.slice(from)) {
+      methods[c.method] = (methods[c.method] ?? 0) + 1;
+      evaluated += c.evaluated ?? 0;
+    }
+    return { methods, evaluated };
+  }
+
+  /**
+   * The token Slack hands a function execution's events (`bot_access_token`
+   * of `function_executed` and of its interactivity payloads): it works as
+   * the bot token does, and completes only its own execution.
+   */
+  executionToken(executionId: string): string {
+    for (const [token, id] of this.#executionTokens) {
+      if (id === executionId) return token;
+    }
+    const token = `xwfp-${executionId}-${
+      crypto.randomUUID().replaceAll("-", "").slice(0, 16)
+    }`;
+    this.#executionTokens.set(token, executionId);
+    return token;
   }
 
   /**
@@ -540,13 +665,25 @@ export class SlackFake {
     // Private copies, so later state changes cannot rewrite recorded history
     // (handlers keep parts of `args`, such as blocks, in live state).
     const response = structuredClone(reply);
-    this.calls.push({ method, args: structuredClone(args), response });
-    if (this.#latencyMs > 0) {
-      await new Promise((r) => setTimeout(r, this.#latencyMs));
+    const http = this.#httpAnswers.get(reply);
+    // #dispatch runs synchronously, so this is the count of this call.
+    const evaluated = this.#evaluated;
+    this.#evaluated = undefined;
+    this.calls.push({
+      method,
+      at: this.#clock(),
+      args: structuredClone(args),
+      response,
+      ...(evaluated !== undefined ? { evaluated } : {}),
+    });
+    const latency = this.#latencyMs + (this.#methodLatencyMs[method] ?? 0);
+    if (latency > 0) {
+      await new Promise((r) => setTimeout(r, latency));
     }
     return new Response(JSON.stringify(response), {
-      status: 200,
+      status: http?.status ?? 200,
       headers: {
+        ...http?.headers,
         "content-type": "application/json; charset=utf-8",
         // Every fake gets a fresh port, so pooled keep-alive sockets in the
         // SDK's HTTP client would only outlive close(); one per call is cheap.
@@ -567,7 +704,16 @@ export class SlackFake {
       : undefined;
     if (!handler) return { ok: false, error: "unknown_method" };
     if (!token) return { ok: false, error: "not_authed" };
-    if (token !== this.botToken) return { ok: false, error: "invalid_auth" };
+    const execution = this.#executionTokens.get(token);
+    if (token !== this.botToken && execution === undefined) {
+      return { ok: false, error: "invalid_auth" };
+    }
+    this.#caller = execution;
+
+    if (TRIGGER_METHODS.has(method)) {
+      const refused = this.#triggerGate(method, args);
+      if (refused) return refused;
+    }
 
     const queue = this.#failures.get(method);
     if (queue?.length) {
@@ -1150,7 +1296,7 @@ export class SlackFake {
       });
     }
     const start = startTimeMs(raw.start_time, timezone);
-    if (start === undefined || start < this.#clock()) {
+    if (start === undefined) {
       throw new SlackApiError("invalid_scheduled_trigger", {
         response_metadata: {
           messages: [
@@ -1158,6 +1304,11 @@ export class SlackFake {
           ],
         },
       });
+    }
+    // Slack's answer to a start that is not in the future
+    // (slack-samples/deno-triage-rotation#27).
+    if (start <= this.#clock()) {
+      throw new SlackApiError("invalid_start_before_now");
     }
     const frequency = raw.frequency;
     if (frequency !== undefined) {
@@ -1191,6 +1342,60 @@ export class SlackFake {
   /** The current time of this fake's clock, in epoch milliseconds. */
   now(): number {
     return this.#clock();
+  }
+
+  /**
+   * Makes the next `times` trigger calls (`workflows.triggers.create`,
+   * `update`, `delete`, `list`; or only those `failure` picks) answer
+   * `{ok: false, error}`: 429 with `Retry-After` for `ratelimited`, as Slack
+   * does; another status when `failure.status` says so.
+   */
+  failNextTriggerCalls(
+    times: number,
+    error = "internal_error",
+    failure: TriggerFailure = {},
+  ): void {
+    this.#triggerFailures.push({ ...failure, error, remaining: times });
+  }
+
+  /**
+   * Trigger methods only: queued failures first, then the burst rule
+   * ({@link TRIGGER_BURST_MS}). Every trigger call counts for the rule,
+   * refused ones included.
+   */
+  #triggerGate(method: string, args: Args): Reply | undefined {
+    const wall = performance.now();
+    const burst = wall - this.#lastTriggerCall < TRIGGER_BURST_MS;
+    this.#lastTriggerCall = wall;
+    this.#sinceBurstRefusal++;
+    const name = method.slice("workflows.triggers.".length);
+    const i = this.#triggerFailures.findIndex((f) =>
+      f.remaining > 0 && (!f.method || f.method === name) &&
+      (!f.match || f.match.test(JSON.stringify(args)))
+    );
+    if (i >= 0) {
+      const f = this.#triggerFailures[i];
+      if (--f.remaining <= 0) this.#triggerFailures.splice(i, 1);
+      const reply: Reply = { ok: false, error: f.error };
+      const status = f.status ?? (f.error === "ratelimited" ? 429 : 200);
+      if (status !== 200) {
+        this.#httpAnswers.set(reply, {
+          status,
+          headers: status === 429
+            ? { "retry-after": String(f.retryAfterSeconds ?? 1) }
+            : {},
+        });
+      }
+      return reply;
+    }
+    if (
+      this.#refuseTriggerBursts && burst &&
+      this.#sinceBurstRefusal >= TRIGGER_BURST_EVERY
+    ) {
+      this.#sinceBurstRefusal = 0;
+      return { ok: false, error: "token_revoked" };
+    }
+    return undefined;
   }
 
   #triggersCreate(args: Args): Reply {
@@ -1352,7 +1557,7 @@ export class SlackFake {
   #dsDelete(args: Args): Reply {
     const ds = this.#ds(args);
     required(args, "id");
-    ds.items.delete(String(args.id));
+    if (ds.items.delete(String(args.id))) this.#deleted(ds.name, 1);
     return { ok: true, datastore: ds.name };
   }
 
@@ -1363,8 +1568,14 @@ export class SlackFake {
       throw invalidArguments(["[ERROR] ids must be an array"]);
     }
     bulkLimit(args.ids, "ids");
-    for (const id of args.ids) ds.items.delete(String(id));
+    for (const id of args.ids) {
+      if (ds.items.delete(String(id))) this.#deleted(ds.name, 1);
+    }
     return { ok: true, datastore: ds.name, ids: [] };
+  }
+
+  #deleted(name: string, n: number): void {
+    this.#deletes.set(name, (this.#deletes.get(name) ?? 0) + n);
   }
 
   #filterFor(args: Args): (item: Record<string, unknown>) => boolean {
@@ -1394,32 +1605,82 @@ export class SlackFake {
     if (!Number.isInteger(limit) || limit < 1) {
       throw invalidArguments(["[ERROR] limit must be a positive integer"]);
     }
-    const cursor = asString(args.cursor);
-    const start = cursor ? decodeCursor(cursor) : 0;
-    if (start === undefined) throw new SlackApiError("invalid_cursor");
-    const all = [...ds.items.values()];
-    // Like DynamoDB (and Slack's docs), `limit` caps the items *evaluated*,
-    // so a page may hold fewer matches than the limit and still have a next
-    // cursor. Callers must follow next_cursor.
-    const end = Math.min(start + limit, all.length);
-    const items = all.slice(start, end).filter(matches);
+    if (limit > MAX_QUERY_LIMIT) {
+      throw invalidArguments([
+        `[ERROR] limit must be at most ${MAX_QUERY_LIMIT} (got ${limit})`,
+      ]);
+    }
+    const all = [...ds.items.entries()];
+    const cursorText = asString(args.cursor);
+    let start = 0;
+    if (cursorText) {
+      const cursor = decodeScanCursor(cursorText);
+      if (!cursor) throw new SlackApiError("invalid_cursor");
+      start = this.#resume(ds.name, all, cursor);
+    }
+    // Slack's query is a DynamoDB scan: `limit` caps the items *evaluated*
+    // (read, before the filter), and so does 1 MB of them; the filter then
+    // applies to that page alone. A page may hold fewer matches than the
+    // limit, or none, and still carry a next cursor: callers follow it.
+    let end = start, bytes = 0;
+    const items: Record<string, unknown>[] = [];
+    while (end < all.length && end - start < limit) {
+      const item = all[end][1];
+      const size = new TextEncoder().encode(JSON.stringify(item)).length;
+      if (end > start && bytes + size > QUERY_PAGE_BYTES) break;
+      bytes += size;
+      end++;
+      if (matches(item)) items.push(item);
+    }
+    this.#evaluated = end - start;
     return {
       ok: true,
       datastore: ds.name,
       items,
       response_metadata: {
-        next_cursor: end < all.length ? encodeCursor(end) : "",
+        next_cursor: end < all.length
+          ? encodeScanCursor({
+            key: all[end - 1][0],
+            offset: end,
+            deletes: this.#deletes.get(ds.name) ?? 0,
+          })
+          : "",
       },
     };
+  }
+
+  /**
+   * Where a cursor's page begins: after the last evaluated key, as
+   * DynamoDB's LastEvaluatedKey does, so items deleted meanwhile never make
+   * a scan skip one. If that key itself was deleted, back off by the
+   * deletions since (re-evaluating some items rather than missing one).
+   */
+  #resume(
+    name: string,
+    all: [string, unknown][],
+    cursor: { key: string; offset: number; deletes: number },
+  ): number {
+    if (all[cursor.offset - 1]?.[0] === cursor.key) return cursor.offset;
+    const at = all.findIndex(([key]) => key === cursor.key);
+    if (at >= 0) return at + 1;
+    const since = (this.#deletes.get(name) ?? 0) - cursor.deletes;
+    return Math.max(
+      0,
+      Math.min(all.length, cursor.offset - Math.max(1, since)),
+    );
   }
 
   #dsCount(args: Args): Reply {
     const ds = this.#ds(args);
     const matches = this.#filterFor(args);
+    // Counts every item matching the filter, as one answer; it evaluates
+    // (and is priced by) the whole datastore, like a scan to the end.
+    const all = [...ds.items.values()];
+    this.#evaluated = all.length;
     return {
       ok: true,
       datastore: ds.name,
-      count: [...ds.items.values()].filter(matches).length,
+      count: all.filter(matches).length,
     };
   }
 
@@ -1432,6 +1693,10 @@ export class SlackFake {
       kind === "success" ? "outputs" : "error",
     );
     const id = String(args.function_execution_id);
+    if (!this.#crossCompletion && this.#caller !== id) {
+      // Only the execution's own token may complete it.
+      throw new SlackApiError("access_denied");
+    }
     // Slack answers a second completion of one execution like this.
     if (this.#completed.has(id)) {
       throw new SlackApiError("function_execution_not_found");
@@ -1490,6 +1755,30 @@ function decodeCursor(cursor: string): number | undefined {
   try {
     const match = /^fake-offset:(\d+)$/.exec(atob(cursor));
     return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A query cursor: the last key evaluated, where it was, deletions then. */
+type QueryCursor = { key: string; offset: number; deletes: number };
+
+function encodeScanCursor(cursor: QueryCursor): string {
+  const bytes = new TextEncoder().encode(
+    `fake-scan:${JSON.stringify(cursor)}`,
+  );
+  return btoa(String.fromCharCode(...bytes));
+}
+
+function decodeScanCursor(text: string): QueryCursor | undefined {
+  try {
+    const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    const match = /^fake-scan:(.*)$/s.exec(new TextDecoder().decode(bytes));
+    const c = match ? JSON.parse(match[1]) : undefined;
+    return isObject(c) && typeof c.key === "string" &&
+        Number.isInteger(c.offset) && Number.isInteger(c.deletes)
+      ? { key: c.key, offset: c.offset as number, deletes: c.deletes as number }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -409,6 +409,12 @@ export class TailscaleFake {
   readonly #legacyIds = new Map<string, string>();
   /** nodeId → attribute key → attribute. */
   readonly #attributes = new Map<string, Map<string, StoredAttribute>>();
+  readonly #delays: {
+    remaining: number;
+    ms: number;
+    method: string;
+    pathPattern: RegExp;
+  }[] = [];
   readonly #failures: {
     remaining: number;
     response: CannedResponse;
@@ -869,6 +875,25 @@ export class TailscaleFake {
     this.#failures.push({ remaining: times, response, pathPattern });
   }
 
+  /**
+   * The next `times` API requests with this method whose decoded path
+   * matches `pathPattern` take effect at once but are answered `ms` later:
+   * a slow Tailscale, whose write happened although its answer is late.
+   */
+  delayNext(
+    times: number,
+    ms: number,
+    method: string,
+    pathPattern: RegExp,
+  ): void {
+    this.#delays.push({
+      remaining: times,
+      ms,
+      method: method.toUpperCase(),
+      pathPattern,
+    });
+  }
+
   /** Invalidates every token issued so far (the next API call answers 401). */
   revokeTokens(): void {
     this.#tokens.clear();
@@ -930,10 +955,22 @@ export class TailscaleFake {
       responseBytes: answer?.byteLength ?? 0,
     });
     await this.onCall?.(this.calls[this.calls.length - 1]);
-    if (this.#latencyMs > 0) {
-      await new Promise((r) => setTimeout(r, this.#latencyMs));
+    const delay = this.#takeDelay(req.method, path);
+    if (this.#latencyMs + delay > 0) {
+      await new Promise((r) => setTimeout(r, this.#latencyMs + delay));
     }
     return toResponse(reply, answer);
+  }
+
+  #takeDelay(method: string, path: string): number {
+    const rule = this.#delays.find((d) =>
+      d.remaining > 0 && d.method === method && d.pathPattern.test(path)
+    );
+    if (!rule) return 0;
+    if (--rule.remaining === 0) {
+      this.#delays.splice(this.#delays.indexOf(rule), 1);
+    }
+    return rule.ms;
   }
 
   #takeFailure(path: string): Reply | undefined {

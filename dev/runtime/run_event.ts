@@ -4,7 +4,12 @@
  * `source_file`, answer written to stdout after a marker line. The app's own
  * console output goes to stderr so it cannot be mistaken for the answer.
  *
- * Usage: deno run --import-map=… run_event.ts <app-dir>  < payload.json
+ * With a bundle directory (`deno task bundle`'s output), the function is
+ * `<bundle-dir>/functions/<callback_id>.js`, found through
+ * `<bundle-dir>/manifest.json`, as Slack's hosted runtime loads it; the
+ * import map then serves only this runner (dispatch.ts's SDK import).
+ *
+ * Usage: deno run --import-map=… run_event.ts <app-dir> [<bundle-dir>]  < payload.json
  */
 import {
   callbackIdOf,
@@ -39,18 +44,22 @@ function shiftClock(offsetMs: number): void {
 if (import.meta.main) {
   const offset = Number(Deno.env.get(CLOCK_OFFSET_VARIABLE) ?? 0);
   if (offset) shiftClock(offset);
-  const appDir = Deno.args[0];
+  const [appDir, bundleDir] = Deno.args;
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
   const input = await new Response(Deno.stdin.readable).text();
   const payload = JSON.parse(input);
-  const manifest = (await import(`file://${appDir}/manifest.ts`)).default;
+  const manifest = bundleDir
+    ? JSON.parse(await Deno.readTextFile(`${bundleDir}/manifest.json`))
+    : (await import(`file://${appDir}/manifest.ts`)).default;
   const callbackId = callbackIdOf(payload);
   const fn = manifest.functions?.[callbackId];
   if (!fn) throw new Error(`no function "${callbackId}" in the manifest`);
   const module: FunctionModule = await import(
-    `file://${appDir}/${fn.source_file}`
+    bundleDir
+      ? `file://${bundleDir}/functions/${callbackId}.js`
+      : `file://${appDir}/${fn.source_file}`
   );
   const answer = await dispatchPayload(payload, module);
   await Deno.stdout.write(

@@ -15,14 +15,22 @@ import { formatDuration } from "../durations.ts";
 import type { Device } from "../tailscale/mod.ts";
 import { type Target, targetLink, targetName } from "../target.ts";
 
-/** action_id of the Approve button. */
-export const APPROVE_ACTION = "approve_request";
-/** action_id of the Deny button (it asks for a reason in a modal). */
-export const DENY_ACTION = "deny_request";
-/** block_id and action_id of the approver's optional note in the prompt. */
-export const NOTE_FIELD = "decision_note";
 /** Longest note or reason an approver may give. */
 export const MAX_NOTE_LENGTH = 300;
+
+/**
+ * What a decision button asks for: approve at once, approve with a note
+ * (asked in a modal), or deny (a reason asked in a modal).
+ */
+export const DECISIONS = ["approve", "approve_note", "deny"] as const;
+/** One of {@linkcode DECISIONS}. */
+export type Decision = typeof DECISIONS[number];
+
+/**
+ * Where the decision buttons lead: the link trigger of the decision
+ * workflow, with the request as a customizable input.
+ */
+export type DecisionLink = { url: string; requestId: string };
 
 // deno-lint-ignore no-explicit-any
 type Block = Record<string, any>;
@@ -60,7 +68,9 @@ export type Outcome =
   | { kind: "denied"; reason?: string }
   | { kind: "failed"; error: string }
   | { kind: "expired" }
-  | { kind: "cancelled" };
+  | { kind: "cancelled" }
+  /** Approved; the grant did not fit in its handler and is being finished. */
+  | { kind: "in_progress" };
 
 /** "on <device>" or "in `group:prod` as `login`". */
 export function onTarget(target: Target): string {
@@ -151,11 +161,40 @@ function requestHeadline(s: RequestSummary): string {
     : `<@${s.requesterId}> requests access to ${profile}.`;
 }
 
+/** A workflow button that runs the decision workflow for one request. */
+function decisionButton(
+  link: DecisionLink,
+  decision: Decision,
+  text: string,
+  style?: "primary" | "danger",
+): Block {
+  return {
+    type: "workflow_button",
+    action_id: `decide_${decision}`,
+    text: { type: "plain_text", text },
+    ...(style ? { style } : {}),
+    workflow: {
+      trigger: {
+        url: link.url,
+        customizable_input_parameters: [
+          { name: "request_id", value: link.requestId },
+          { name: "decision", value: decision },
+        ],
+      },
+    },
+  };
+}
+
 /**
- * The approver's prompt: an optional note for the requester, Approve, and
- * Deny (which asks for a reason).
+ * The approver's prompt: Approve, Approve with a note, and Deny (which asks
+ * for a reason). The buttons are workflow buttons: each click runs the
+ * decision workflow on its own, so they work for as long as the request is
+ * pending, whatever became of the step that posted them.
  */
-export function approvalRequestMessage(s: RequestSummary): SlackMessage {
+export function approvalRequestMessage(
+  s: RequestSummary,
+  link: DecisionLink,
+): SlackMessage {
   return {
     text: `<@${s.requesterId}> ${
       s.extendsUntil ? "asks to extend" : "requests"
@@ -163,38 +202,12 @@ export function approvalRequestMessage(s: RequestSummary): SlackMessage {
     blocks: [
       ...summaryBlocks(s, requestHeadline(s)),
       {
-        type: "input",
-        block_id: NOTE_FIELD,
-        optional: true,
-        label: { type: "plain_text", text: "Note to the requester" },
-        element: {
-          type: "plain_text_input",
-          action_id: NOTE_FIELD,
-          max_length: MAX_NOTE_LENGTH,
-          placeholder: {
-            type: "plain_text",
-            text: "Optional, sent with your decision",
-          },
-        },
-      },
-      {
         type: "actions",
         block_id: "decision",
         elements: [
-          {
-            type: "button",
-            action_id: APPROVE_ACTION,
-            text: { type: "plain_text", text: "Approve" },
-            style: "primary",
-            value: "approve",
-          },
-          {
-            type: "button",
-            action_id: DENY_ACTION,
-            text: { type: "plain_text", text: "Deny…" },
-            style: "danger",
-            value: "deny",
-          },
+          decisionButton(link, "approve", "Approve", "primary"),
+          decisionButton(link, "approve_note", "Approve with note…"),
+          decisionButton(link, "deny", "Deny…", "danger"),
         ],
       },
     ],
@@ -235,6 +248,8 @@ function outcomeLine(s: RequestSummary, o: Outcome): string {
       return `:hourglass: Nobody decided in time, so the request expired. Nothing was changed in Tailscale.`;
     case "cancelled":
       return `:leftwards_arrow_with_hook: Cancelled by <@${s.requesterId}>. Nothing was changed in Tailscale.`;
+    case "in_progress":
+      return `:hourglass_flowing_sand: Approved by <@${s.approverId}>. Tailscale is slow to answer, so the grant is being finished; everyone is told when it is done.`;
   }
 }
 
@@ -310,6 +325,10 @@ export function requesterOutcomeMessage(
           escapeMrkdwn(o.error)
         } You do not have access. Try again later or ask a tailnet admin.`;
       break;
+    case "in_progress":
+      text =
+        `:hourglass_flowing_sand: <@${s.approverId}> approved your request for ${what}. Tailscale is slow to answer, so the grant is being finished; you will hear here when it is done.`;
+      break;
   }
   return {
     text: plainOutcome(s, o),
@@ -338,7 +357,27 @@ function plainOutcome(s: RequestSummary, o: Outcome): string {
       return `${who}'s request for ${what} expired undecided`;
     case "cancelled":
       return `${who} cancelled their request for ${what}`;
+    case "in_progress":
+      return `${who}'s request for ${what} was approved; the grant is in progress`;
   }
+}
+
+/**
+ * The approver's prompt once approved but not yet granted (handed on past
+ * Slack's time limit): the summary, no buttons, and what is happening.
+ */
+export function grantInProgressMessage(s: RequestSummary): SlackMessage {
+  return decidedApprovalMessage(s, { kind: "in_progress" });
+}
+
+/** What the person who approved is told when the grant is handed on. */
+export function grantInProgressText(
+  s: RequestSummary,
+  decider: string,
+): string {
+  return `:hourglass_flowing_sand: <@${decider}>, your approval of <@${s.requesterId}>'s request for *${
+    escapeMrkdwn(s.profile.description)
+  }* is recorded. Tailscale is slow to answer, so the grant is being finished in the background (within a few minutes); you and <@${s.requesterId}> will be told when it is done, or if it fails.`;
 }
 
 /** A plain notice to a person, e.g. why a request could not go ahead. */

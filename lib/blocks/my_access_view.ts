@@ -28,6 +28,28 @@ export const MY_ACCESS_ACTIONS = {
   extend: "extend_grant",
   cancel: "cancel_request",
 } as const;
+/** One of {@linkcode MY_ACCESS_ACTIONS}. */
+export type MyAccessAction =
+  typeof MY_ACCESS_ACTIONS[keyof typeof MY_ACCESS_ACTIONS];
+
+/**
+ * A button's action_id: its action and the request it is for, so that every
+ * row's buttons stay distinct within the view.
+ */
+export function actionIdOf(action: MyAccessAction, requestId: string): string {
+  return `${action}:${requestId}`.slice(0, 255);
+}
+
+/** Matches the action_id of every list button. */
+export const MY_ACCESS_ACTION_PATTERN = new RegExp(
+  `^(${Object.values(MY_ACCESS_ACTIONS).join("|")}):`,
+);
+
+/** The action an action_id stands for, or null. */
+export function actionOf(actionId: string): MyAccessAction | null {
+  return (MY_ACCESS_ACTION_PATTERN.exec(actionId)?.[1] as MyAccessAction) ??
+    null;
+}
 
 /** At most this many entries are listed (Slack allows 100 blocks a view). */
 export const MAX_LISTED = 30;
@@ -122,7 +144,7 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   if (g.mine && g.extensionRoom >= 60) {
     buttons.push({
       type: "button",
-      action_id: MY_ACCESS_ACTIONS.extend,
+      action_id: actionIdOf(MY_ACCESS_ACTIONS.extend, g.id),
       text: plain("Extend…"),
       value: g.id,
     });
@@ -130,7 +152,7 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   if (g.mine || admin) {
     buttons.push({
       type: "button",
-      action_id: MY_ACCESS_ACTIONS.revoke,
+      action_id: actionIdOf(MY_ACCESS_ACTIONS.revoke, g.id),
       text: plain(g.mine ? "Revoke" : "Revoke…"),
       style: "danger",
       value: g.id,
@@ -183,7 +205,7 @@ function pendingBlocks(p: PendingRow): Block[] {
         ? {
           accessory: {
             type: "button",
-            action_id: MY_ACCESS_ACTIONS.cancel,
+            action_id: actionIdOf(MY_ACCESS_ACTIONS.cancel, p.id),
             text: plain("Cancel request"),
             value: p.id,
             confirm: {

@@ -18,6 +18,7 @@ import {
   TokenResponseSchema,
   UserListSchema,
 } from "./schemas.ts";
+import type { Deadline } from "../deadline.ts";
 import type { TailscaleSettings } from "./settings.ts";
 import type { CachedToken, TokenCache } from "./token_cache.ts";
 
@@ -31,6 +32,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
  * timeout. Only events with Slack's 60 s budget list the whole tailnet.
  */
 export const FULL_LISTING_TIMEOUT_MS = 40_000;
+/** The least time worth starting another attempt with. */
+const MIN_ATTEMPT_MS = 1_000;
 
 /** A value Tailscale accepts for a custom posture attribute. */
 export type AttributeValue = string | number | boolean;
@@ -93,17 +96,27 @@ export class TailscaleClient {
   readonly #cache: TokenCache;
   readonly #fetch: typeof fetch;
   readonly #retry: RetryPolicy;
+  readonly #deadline: Deadline | undefined;
   #token: CachedToken | null = null;
 
+  /**
+   * With a `deadline` (the handler's, from Slack's time limit), no call
+   * waits or retries past it: it fails with `outOfTime` instead.
+   */
   constructor(
     settings: TailscaleSettings,
     cache: TokenCache,
-    options: { fetch?: typeof fetch; retry?: Partial<RetryPolicy> } = {},
+    options: {
+      fetch?: typeof fetch;
+      retry?: Partial<RetryPolicy>;
+      deadline?: Deadline;
+    } = {},
   ) {
     this.#settings = settings;
     this.#cache = cache;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#deadline = options.deadline;
   }
 
   /** A device's posture attributes (expired ones are already gone). */
@@ -318,8 +331,12 @@ export class TailscaleClient {
         const delay = e.retryAfterSeconds !== undefined
           ? e.retryAfterSeconds * 1000
           : backoff;
-        if (Date.now() - started + delay > this.#retry.budgetMs) {
-          throw e.afterAttempts(attempt, Date.now() - started);
+        const elapsed = Date.now() - started;
+        if (elapsed + delay > this.#retry.budgetMs) {
+          throw e.afterAttempts(attempt, elapsed);
+        }
+        if (this.#deadline && !this.#deadline.fits(delay + MIN_ATTEMPT_MS)) {
+          throw e.afterAttempts(attempt, elapsed, true);
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -353,6 +370,7 @@ export class TailscaleClient {
     token: CachedToken,
     body: RequestBody | undefined,
   ): Promise<Response> {
+    const timeoutMs = this.#timeout(body?.timeoutMs ?? REQUEST_TIMEOUT_MS);
     try {
       return await this.#fetch(`${this.#settings.baseUrl}${path}`, {
         method,
@@ -372,11 +390,24 @@ export class TailscaleClient {
         body: body?.json !== undefined
           ? JSON.stringify(body.json)
           : body?.hujson,
-        signal: AbortSignal.timeout(body?.timeoutMs ?? REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
-      throw networkError(operation, e, body?.timeoutMs);
+      throw networkError(operation, e, timeoutMs, this.#outOfTime(timeoutMs));
     }
+  }
+
+  /** A request's timeout, cut to what is left before the deadline. */
+  #timeout(ms: number): number {
+    return this.#deadline
+      ? Math.max(1, Math.min(ms, this.#deadline.remainingMs()))
+      : ms;
+  }
+
+  /** Whether a request given `timeoutMs` ran into the deadline. */
+  #outOfTime(timeoutMs: number): boolean {
+    return !!this.#deadline && this.#deadline.remainingMs() <= 0 &&
+      timeoutMs > 0;
   }
 
   async #accessToken(
@@ -402,6 +433,7 @@ export class TailscaleClient {
     const { clientId, clientSecret, baseUrl } = this.#settings;
     const what = `getting an access token (for ${operation})`;
     let res: Response;
+    const timeoutMs = this.#timeout(REQUEST_TIMEOUT_MS);
     try {
       res = await this.#fetch(`${baseUrl}/api/v2/oauth/token`, {
         method: "POST",
@@ -414,10 +446,10 @@ export class TailscaleClient {
           client_id: clientId,
           client_secret: clientSecret,
         }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
-      throw networkError(what, e);
+      throw networkError(what, e, timeoutMs, this.#outOfTime(timeoutMs));
     }
     const answer = await parseAnswer(what, res, TokenResponseSchema);
     return {
@@ -621,14 +653,16 @@ function networkError(
   operation: string,
   e: unknown,
   timeoutMs = REQUEST_TIMEOUT_MS,
+  outOfTime = false,
 ): TailscaleApiError {
   const reason = e instanceof DOMException && e.name === "TimeoutError"
-    ? `no answer within ${timeoutMs / 1000} s`
+    ? `no answer within ${Math.round(timeoutMs / 100) / 10} s`
     : errorOf(e);
   return new TailscaleApiError({
     operation,
     status: 0,
     kind: "network",
     tailscaleMessage: reason.slice(0, 300),
+    outOfTime,
   });
 }

@@ -37,6 +37,12 @@ export class TailscaleApiError extends Error {
 
   /** How many attempts were made before giving up (1: no retry). */
   readonly attempts: number;
+  /**
+   * The app stopped waiting because the handler's deadline (Slack's time
+   * limit) came near, not because Tailscale refused or the retry budget
+   * ran out: the work may be finished later.
+   */
+  readonly outOfTime: boolean;
   readonly #init: ErrorInit;
 
   constructor(init: ErrorInit) {
@@ -46,10 +52,12 @@ export class TailscaleApiError extends Error {
           ? ` Gave up after ${init.attempts} attempts over ${
             Math.round((init.elapsedMs ?? 0) / 100) / 10
           } s.`
-          : ""),
+          : "") +
+        (init.outOfTime ? " Stopped waiting: out of time for this step." : ""),
     );
     this.#init = init;
     this.attempts = init.attempts ?? 1;
+    this.outOfTime = init.outOfTime ?? false;
     this.name = "TailscaleApiError";
     this.status = init.status;
     this.kind = init.kind;
@@ -58,9 +66,21 @@ export class TailscaleApiError extends Error {
     this.operation = init.operation;
   }
 
-  /** The same error, saying how long the app kept trying. */
-  afterAttempts(attempts: number, elapsedMs: number): TailscaleApiError {
-    return new TailscaleApiError({ ...this.#init, attempts, elapsedMs });
+  /**
+   * The same error, saying how long the app kept trying (and whether it
+   * stopped for lack of time).
+   */
+  afterAttempts(
+    attempts: number,
+    elapsedMs: number,
+    outOfTime = false,
+  ): TailscaleApiError {
+    return new TailscaleApiError({
+      ...this.#init,
+      attempts,
+      elapsedMs,
+      outOfTime,
+    });
   }
 
   /** The same error, naming the scopes this operation needs. */
@@ -85,6 +105,7 @@ type ErrorInit = {
   retryAfterSeconds?: number;
   attempts?: number;
   elapsedMs?: number;
+  outOfTime?: boolean;
   /** Scopes the failed operation needs (default {@linkcode REQUIRED_SCOPES}). */
   scopes?: readonly string[];
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SlackAPI } from "deno-slack-sdk/mod.ts";
+import type { Deadline } from "../deadline.ts";
 import { TailscaleClient } from "./client.ts";
 import { readTailscaleSettings } from "./settings.ts";
 import { datastoreTokenCache } from "./token_cache.ts";
@@ -37,6 +38,7 @@ export type ClientResult =
 export function tailscaleFromEnv(
   env: Record<string, string | undefined>,
   slack: ReturnType<typeof SlackAPI>,
+  deadline?: Deadline,
 ): ClientResult {
   const read = readTailscaleSettings(env);
   if (!read.ok) return read;
@@ -46,6 +48,7 @@ export function tailscaleFromEnv(
     ok: true,
     tailscale: new TailscaleClient(read.settings, datastoreTokenCache(slack), {
       retry: Number.isFinite(budget) && budget >= 0 ? { budgetMs: budget } : {},
+      ...(deadline ? { deadline } : {}),
     }),
   };
 }

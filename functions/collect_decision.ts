@@ -1,0 +1,184 @@
+import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
+import { z } from "zod";
+import { DECISIONS, MAX_NOTE_LENGTH } from "../lib/blocks/approval_messages.ts";
+import {
+  DECISION_TEXT_FIELD,
+  DENY_MODAL_CALLBACK_ID,
+  denyModal,
+  NOTE_MODAL_CALLBACK_ID,
+  noteModal,
+} from "../lib/blocks/decision_modals.ts";
+import {
+  checkPayload,
+  InteractionSchema,
+  parseJson,
+  typedText,
+  ViewSubmissionSchema,
+} from "../lib/payloads.ts";
+import { RequestStore } from "../lib/requests.ts";
+
+/**
+ * Step 1 of a decision: what the approver's button asked for. Approve goes
+ * straight on; "Approve with note…" and "Deny…" ask in a small modal first.
+ * Nothing is decided here: step 2 checks and carries it out.
+ */
+export const CollectDecisionFunction = DefineFunction({
+  callback_id: "collect_decision",
+  title: "Collect an access decision",
+  description: "Reads the approver's click, and their note or reason",
+  source_file: "functions/collect_decision.ts",
+  input_parameters: {
+    properties: {
+      interactivity: { type: Schema.slack.types.interactivity },
+      request_id: { type: Schema.types.string },
+      decision: { type: Schema.types.string },
+    },
+    required: ["interactivity", "request_id", "decision"],
+  },
+  output_parameters: {
+    properties: {
+      request_id: { type: Schema.types.string },
+      decision: {
+        type: Schema.types.string,
+        description: '"approve", "deny", or "none" (nothing was decided)',
+      },
+      note: { type: Schema.types.string },
+      actor: { type: Schema.slack.types.user_id },
+    },
+    required: ["request_id", "decision", "actor"],
+  },
+});
+
+const InputsSchema = z.object({
+  interactivity: z.object({
+    interactivity_pointer: z.string().min(1),
+    interactor: z.object({ id: z.string().min(1) }),
+  }),
+  request_id: z.string().min(1),
+  decision: z.enum(DECISIONS),
+});
+
+const MetadataSchema = z.object({ request_id: z.string().min(1) });
+
+type Outputs = {
+  request_id: string;
+  decision: "approve" | "deny" | "none";
+  note: string;
+  actor: string;
+};
+
+export default SlackFunction(
+  CollectDecisionFunction,
+  async ({ inputs, client }) => {
+    const checked = checkPayload(
+      InputsSchema,
+      inputs,
+      "collect_decision: inputs",
+    );
+    if (!checked.ok) return { error: "The decision could not be read." };
+    const { interactivity, request_id, decision } = checked.data;
+    const actor = interactivity.interactor.id;
+    const outputs = (
+      d: Outputs["decision"],
+      note = "",
+    ): { outputs: Outputs } => ({
+      outputs: { request_id, decision: d, note, actor },
+    });
+    if (decision === "approve") return outputs("approve");
+    // A modal only for someone who can still decide; step 2 tells anyone
+    // else why not.
+    const record = await new RequestStore(client).get(request_id)
+      .catch(() => null);
+    if (
+      !record || record.state !== "pending" || record.approver !== actor
+    ) return outputs("none");
+    const view = decision === "deny"
+      ? denyModal(record.requester, request_id)
+      : noteModal(record.requester, request_id);
+    const opened = await client.views.open({
+      interactivity_pointer: interactivity.interactivity_pointer,
+      view,
+    });
+    if (opened.ok) return { completed: false };
+    // The same click delivered again: the modal is already open.
+    if (opened.error === "exchanged_trigger_id") return { completed: false };
+    console.error(`collect_decision: views.open: ${opened.error}`);
+    return outputs("none");
+  },
+).addViewSubmissionHandler(
+  [DENY_MODAL_CALLBACK_ID, NOTE_MODAL_CALLBACK_ID],
+  async ({ body, client }) => {
+    const submitted = checkPayload(
+      ViewSubmissionSchema,
+      body,
+      "collect_decision: submission",
+    );
+    const meta = submitted.ok
+      ? checkPayload(
+        MetadataSchema,
+        parseJson(submitted.data.view.private_metadata),
+        "collect_decision: metadata",
+      )
+      : submitted;
+    if (!submitted.ok || !meta.ok) {
+      return {
+        response_action: "errors",
+        errors: {
+          [DECISION_TEXT_FIELD]:
+            "This form could not be read. Close it and try again.",
+        },
+      };
+    }
+    const { user, view, function_data } = submitted.data;
+    const text = typedText(view.state.values, DECISION_TEXT_FIELD)
+      .slice(0, MAX_NOTE_LENGTH);
+    const deny = (body.view as { callback_id?: string } | undefined)
+      ?.callback_id === DENY_MODAL_CALLBACK_ID;
+    if (deny && !text) {
+      return {
+        response_action: "errors",
+        errors: {
+          [DECISION_TEXT_FIELD]: "Say why, so the requester knows.",
+        },
+      };
+    }
+    const done = await client.functions.completeSuccess({
+      function_execution_id: function_data.execution_id,
+      outputs: {
+        request_id: meta.data.request_id,
+        decision: deny ? "deny" : "approve",
+        note: text,
+        actor: user.id,
+      } satisfies Outputs,
+    });
+    if (!done.ok && done.error !== "function_execution_not_found") {
+      return {
+        response_action: "errors",
+        errors: {
+          [DECISION_TEXT_FIELD]:
+            `Your decision could not be sent (${done.error}). Try again.`,
+        },
+      };
+    }
+  },
+).addViewClosedHandler(
+  [DENY_MODAL_CALLBACK_ID, NOTE_MODAL_CALLBACK_ID],
+  async ({ body, inputs, client }) => {
+    const closed = checkPayload(
+      InteractionSchema,
+      body,
+      "collect_decision: closed",
+    );
+    if (!closed.ok) return;
+    // Closing the form decides nothing, and the workflow must not wait.
+    await client.functions.completeSuccess({
+      function_execution_id: closed.data.function_data.execution_id,
+      outputs: {
+        request_id: inputs.request_id,
+        decision: "none",
+        note: "",
+        actor: closed.data.user.id,
+      } satisfies Outputs,
+    });
+  },
+);
