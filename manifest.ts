@@ -14,7 +14,7 @@ import { LifecycleEventFunction } from "./functions/lifecycle_event.ts";
 import { ReconcileAccessFunction } from "./functions/reconcile_access.ts";
 import { LoginOverridesFunction } from "./functions/login_overrides.ts";
 import { LoginOverridesDatastore } from "./datastores/login_overrides.ts";
-import { AccessRequestType } from "./lib/access_request.ts";
+import { AccessRequestType } from "./lib/requests/access_request.ts";
 import { RequestAccessWorkflow } from "./workflows/request_access.ts";
 import { MyAccessWorkflow } from "./workflows/my_access.ts";
 import { GrantLifecycleWorkflow } from "./workflows/grant_lifecycle.ts";

@@ -8,7 +8,7 @@ import { DefineDatastore, Schema } from "deno-slack-sdk/mod.ts";
  *
  * The item is written before its record turns live and removed by readers
  * once the record has been over for a while (see `RequestStore` in
- * `lib/requests.ts`). Item `~built` (with `built_at`) marks the index as
+ * `lib/requests/store.ts`). Item `~built` (with `built_at`) marks the index as
  * built from the existing records; without it the next listing builds it.
  */
 export const LiveRequestsDatastore = DefineDatastore({

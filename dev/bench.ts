@@ -33,7 +33,7 @@
  * @module
  */
 import { type ConfigInput, parseConfig } from "../lib/config_schema.ts";
-import type { RequestRecord, RequestState } from "../lib/requests.ts";
+import type { RequestRecord, RequestState } from "../lib/requests/store.ts";
 import { APP_DIR, startApp, type TestApp } from "./app.ts";
 import {
   demoDevice,

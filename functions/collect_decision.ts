@@ -1,21 +1,22 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
-import { DECISIONS, MAX_NOTE_LENGTH } from "../lib/blocks/approval_messages.ts";
 import {
   DECISION_TEXT_FIELD,
+  DECISIONS,
   DENY_MODAL_CALLBACK_ID,
   denyModal,
+  MAX_NOTE_LENGTH,
   NOTE_MODAL_CALLBACK_ID,
   noteModal,
-} from "../lib/blocks/decision_modals.ts";
+} from "../lib/blocks/mod.ts";
 import {
   checkPayload,
   InteractionSchema,
   parseJson,
   typedText,
   ViewSubmissionSchema,
-} from "../lib/payloads.ts";
-import { RequestStore } from "../lib/requests.ts";
+} from "../lib/slack/mod.ts";
+import { RequestStore } from "../lib/requests/mod.ts";
 
 /**
  * Step 1 of a decision: what the approver's button asked for. Approve goes

@@ -1,9 +1,8 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { config } from "../config.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { decisionContext, handleDecision } from "../lib/decision.ts";
-import { checkPayload } from "../lib/payloads.ts";
+import { checkPayload, Deadline } from "../lib/slack/mod.ts";
+import { decisionContext, handleDecision } from "../lib/review/mod.ts";
 
 /**
  * Step 2 of a decision: checks that the clicker may decide, claims the

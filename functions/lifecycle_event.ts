@@ -1,11 +1,9 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { config } from "../config.ts";
-import { decisionContext } from "../lib/decision.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { handleScheduled } from "../lib/lifecycle.ts";
-import { checkPayload } from "../lib/payloads.ts";
-import { LIFECYCLE_EVENTS } from "../lib/schedule.ts";
+import { decisionContext } from "../lib/review/mod.ts";
+import { checkPayload, Deadline } from "../lib/slack/mod.ts";
+import { handleScheduled, LIFECYCLE_EVENTS } from "../lib/grants/mod.ts";
 
 /** Runs a request's timed event (reminder, expiry, timeout, nudge). */
 export const LifecycleEventFunction = DefineFunction({

@@ -1,7 +1,7 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { config } from "../config.ts";
-import { lookupPerson } from "../lib/approvers.ts";
+import { lookupPerson } from "../lib/people/mod.ts";
 import {
   clearNotice,
   loadingLoginsView,
@@ -11,21 +11,22 @@ import {
   loginOverridesDoneView,
   loginOverridesView,
   MAX_LOGIN_LENGTH,
+  type ModalView,
   notAdminView,
   setNotice,
-} from "../lib/blocks/login_overrides_view.ts";
-import type { ModalView } from "../lib/blocks/request_form.ts";
-import { errorText } from "../lib/error_text.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { isAdmin } from "../lib/lifecycle.ts";
-import { LoginOverrides, tailnetLogin } from "../lib/logins.ts";
+} from "../lib/blocks/mod.ts";
 import {
   checkPayload,
+  Deadline,
   InteractionSchema,
   typedText,
   ViewSubmissionSchema,
-} from "../lib/payloads.ts";
+} from "../lib/slack/mod.ts";
+import { isAdmin } from "../lib/grants/mod.ts";
+import { LoginOverrides, tailnetLogin } from "../lib/people/mod.ts";
 import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
+import { errorText } from "../lib/text.ts";
+import type { SlackClient } from "../lib/context.ts";
 
 /**
  * "Tailscale login overrides": a tailnet admin sets or clears which
@@ -47,7 +48,6 @@ export const LoginOverridesFunction = DefineFunction({
   output_parameters: { properties: {}, required: [] },
 });
 
-type Client = Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"];
 type Env = Record<string, string>;
 
 /** What a Tailscale login looks like: `name@domain`, no spaces. */
@@ -63,7 +63,7 @@ const NOT_ADMIN =
 
 /** The lists as they are now (a failed read is shown, not thrown). */
 async function currentLists(
-  client: Client,
+  client: SlackClient,
   notice?: string,
 ): Promise<LoginListInput> {
   const configLogins = config.tailscaleLogins;
@@ -75,7 +75,7 @@ async function currentLists(
   }
 }
 
-async function update(client: Client, viewId: string, view: ModalView) {
+async function update(client: SlackClient, viewId: string, view: ModalView) {
   const res = await client.views.update({ view_id: viewId, view });
   if (!res.ok) console.error(`views.update failed: ${res.error}`);
 }
@@ -86,7 +86,7 @@ async function update(client: Client, viewId: string, view: ModalView) {
  */
 async function loginProblem(
   env: Env,
-  client: Client,
+  client: SlackClient,
   login: string,
 ): Promise<string | null> {
   const built = tailscaleFromEnv(

@@ -4,13 +4,21 @@ import { config } from "../config.ts";
 import {
   type AccessRequest,
   AccessRequestType,
-} from "../lib/access_request.ts";
+  groupOf,
+  requestIdFor,
+  type RequestRecord,
+  RequestStore,
+  snapshotOf,
+  submitRequest,
+  targetOf,
+} from "../lib/requests/mod.ts";
 import {
   approverField,
   approverGroupMembers,
   approverProblem,
-  lookupPerson,
-} from "../lib/approvers.ts";
+  decisionContext,
+} from "../lib/review/mod.ts";
+import { lookupPerson } from "../lib/people/mod.ts";
 import {
   actionOf,
   EXTEND_FORM_CALLBACK_ID,
@@ -18,6 +26,8 @@ import {
   type ExtendTarget,
   extensionChoices,
   type GrantRow,
+  MAX_REASON_LENGTH,
+  type ModalView,
   MY_ACCESS_ACTION_PATTERN,
   MY_ACCESS_ACTIONS,
   MY_ACCESS_CALLBACK_ID,
@@ -27,42 +37,30 @@ import {
   REVOKE_REASON_FIELD,
   revokeReasonView,
   type TailscaleStatus,
-} from "../lib/blocks/my_access_view.ts";
+} from "../lib/blocks/mod.ts";
 import {
-  MAX_REASON_LENGTH,
-  type ModalView,
-} from "../lib/blocks/request_form.ts";
-import { findProfile } from "../lib/config_schema.ts";
-import { decisionContext } from "../lib/decision.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { errorText } from "../lib/error_text.ts";
-import { FIELD, readFormState } from "../lib/form_state.ts";
+  checkPayload,
+  Deadline,
+  FIELD,
+  InteractionSchema,
+  parseJson,
+  readFormState,
+  typedText,
+  ViewSubmissionSchema,
+} from "../lib/slack/mod.ts";
 import {
   endPending,
   extensionRoom,
   isActiveGrant,
   isAdmin,
   revokeGrant,
-} from "../lib/lifecycle.ts";
-import {
-  checkPayload,
-  InteractionSchema,
-  parseJson,
-  typedText,
-  ViewSubmissionSchema,
-} from "../lib/payloads.ts";
-import { groupMembers } from "../lib/policy/group_members.ts";
-import { isMember } from "../lib/policy/membership.ts";
-import {
-  groupOf,
-  type RequestRecord,
-  RequestStore,
-  snapshotOf,
-  targetOf,
-} from "../lib/requests.ts";
-import { targetName } from "../lib/target.ts";
-import { requestIdFor, submitRequest } from "../lib/submit_request.ts";
+  targetName,
+} from "../lib/grants/mod.ts";
+import { groupMembers, isMember } from "../lib/policy/mod.ts";
 import { TailscaleApiError, tailscaleFromEnv } from "../lib/tailscale/mod.ts";
+import { findProfile } from "../lib/config_schema.ts";
+import { errorText } from "../lib/text.ts";
+import type { SlackClient } from "../lib/context.ts";
 
 /**
  * "My Tailscale access": lists the person's grants and pending requests
@@ -89,7 +87,6 @@ export const MyAccessFunction = DefineFunction({
   },
 });
 
-type Client = Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"];
 type Env = Record<string, string>;
 
 const ViewActionPayload = InteractionSchema.extend({
@@ -133,7 +130,7 @@ function profileLabel(record: RequestRecord): string {
  */
 async function tailscaleStatuses(
   env: Env,
-  client: Client,
+  client: SlackClient,
   grants: RequestRecord[],
   deadline: Deadline,
 ): Promise<Map<string, TailscaleStatus>> {
@@ -220,7 +217,7 @@ async function tailscaleStatuses(
  */
 async function showList(
   env: Env,
-  client: Client,
+  client: SlackClient,
   userId: string,
   viewId: string,
   notice?: string,
@@ -293,7 +290,7 @@ async function showList(
 
 /** The grant to extend, or why it cannot be. */
 async function extendTarget(
-  client: Client,
+  client: SlackClient,
   userId: string,
   grantId: string,
 ): Promise<
@@ -344,7 +341,7 @@ async function extendTarget(
 
 async function showExtend(
   env: Env,
-  client: Client,
+  client: SlackClient,
   userId: string,
   viewId: string,
   grantId: string,

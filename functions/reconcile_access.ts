@@ -1,9 +1,9 @@
 import { DefineFunction, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { config } from "../config.ts";
-import { decisionContext } from "../lib/decision.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { errorText } from "../lib/error_text.ts";
-import { reconcile } from "../lib/reconcile.ts";
+import { decisionContext } from "../lib/review/mod.ts";
+import { Deadline } from "../lib/slack/mod.ts";
+import { reconcile } from "../lib/grants/mod.ts";
+import { errorText } from "../lib/text.ts";
 
 /**
  * Ends every grant and removes every app-added group membership whose time

@@ -3,51 +3,53 @@ import { config } from "../config.ts";
 import {
   type AccessRequest,
   AccessRequestType,
-} from "../lib/access_request.ts";
+  requestIdFor,
+  submitRequest,
+} from "../lib/requests/mod.ts";
 import {
   approverField,
   approverGroupMembers,
   approverProblem,
-  lookupPerson,
-} from "../lib/approvers.ts";
+} from "../lib/review/mod.ts";
+import { lookupPerson } from "../lib/people/mod.ts";
 import {
   credentialsMissingView,
   MAX_REASON_LENGTH,
   REQUEST_FORM_CALLBACK_ID,
   requestFormView,
-} from "../lib/blocks/request_form.ts";
-import { findProfile, type Profile } from "../lib/config_schema.ts";
-import {
-  deviceErrorSuggestion,
-  deviceSuggestions,
-  PICKER_ERROR_VALUE,
-} from "../lib/device_options.ts";
-import { deviceProblem } from "../lib/device_checks.ts";
-import { formatDuration } from "../lib/durations.ts";
-import { FIELD, type Field, readFormState } from "../lib/form_state.ts";
+} from "../lib/blocks/mod.ts";
 import {
   cachedDevice,
+  deviceErrorSuggestion,
+  deviceProblem,
+  deviceSuggestions,
   invalidateDeviceIndex,
   loadDevices,
+  PICKER_ERROR_VALUE,
   warmDeviceIndex,
-} from "../lib/device_index.ts";
+} from "../lib/devices/mod.ts";
 import {
   checkPayload,
+  Deadline,
+  FIELD,
+  type Field,
   InteractionSchema,
+  readFormState,
   SuggestionSchema,
   ViewActionSchema,
-} from "../lib/payloads.ts";
-import { requestIdFor, submitRequest } from "../lib/submit_request.ts";
+} from "../lib/slack/mod.ts";
 import {
   type Device,
   TailscaleApiError,
   type TailscaleClient,
   tailscaleFromEnv,
 } from "../lib/tailscale/mod.ts";
-import { errorText } from "../lib/error_text.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { resolveLogin } from "../lib/logins.ts";
-import { missingGroupText, readGroup } from "../lib/policy/membership.ts";
+import { resolveLogin } from "../lib/people/mod.ts";
+import { missingGroupText, readGroup } from "../lib/policy/mod.ts";
+import { findProfile, type Profile } from "../lib/config_schema.ts";
+import { formatDuration } from "../lib/durations.ts";
+import { errorText } from "../lib/text.ts";
+import type { SlackClient } from "../lib/context.ts";
 
 /** Step 1: the requester fills in the form; outputs the request. */
 export const RequestAccessFunction = DefineFunction({
@@ -70,7 +72,7 @@ export const RequestAccessFunction = DefineFunction({
 
 /** The form for a profile, with its approvers looked up. */
 async function formFor(
-  client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
+  client: SlackClient,
   profile: Profile | undefined,
   requesterId: string,
 ) {
@@ -413,7 +415,7 @@ export default SlackFunction(
  */
 async function checkGroupAccess(
   tailscale: TailscaleClient,
-  client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
+  client: SlackClient,
   group: string,
   requesterId: string,
 ): Promise<{ ok: true; login: string } | { ok: false; problem: string }> {
@@ -455,7 +457,7 @@ async function checkGroupAccess(
  */
 async function checkDevice(
   tailscale: TailscaleClient,
-  client: Parameters<Parameters<typeof SlackFunction>[1]>[0]["client"],
+  client: SlackClient,
   profile: Profile,
   nodeId: string,
   requesterId: string,

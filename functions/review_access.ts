@@ -1,12 +1,8 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { config } from "../config.ts";
-import {
-  AccessRequestSchema,
-  AccessRequestType,
-} from "../lib/access_request.ts";
-import { Deadline } from "../lib/deadline.ts";
-import { decisionContext, startReview } from "../lib/decision.ts";
-import { checkPayload } from "../lib/payloads.ts";
+import { AccessRequestSchema, AccessRequestType } from "../lib/requests/mod.ts";
+import { checkPayload, Deadline } from "../lib/slack/mod.ts";
+import { decisionContext, startReview } from "../lib/review/mod.ts";
 
 /**
  * Step 2: records the request and asks the approver (or grants at once on a

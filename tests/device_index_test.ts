@@ -7,7 +7,7 @@ import {
   readDeviceIndex,
   readOwnDevices,
   warmDeviceIndex,
-} from "../lib/device_index.ts";
+} from "../lib/devices/device_index.ts";
 import {
   bucketOf,
   decodeRows,
@@ -16,8 +16,8 @@ import {
   OWNER_BUCKETS,
   ownerOf,
   partitionDevices,
-} from "../lib/device_rows.ts";
-import { matchScore } from "../lib/device_options.ts";
+} from "../lib/devices/rows.ts";
+import { matchScore } from "../lib/devices/options.ts";
 import { TailscaleClient } from "../lib/tailscale/client.ts";
 import type { Device } from "../lib/tailscale/mod.ts";
 import { readTailscaleSettings } from "../lib/tailscale/settings.ts";
@@ -26,6 +26,7 @@ import { demoTailnet, manyDevices } from "../dev/emulator/demo_tailnet.ts";
 import { SLACK_CLIENT_TEST_OPTIONS, SlackFake } from "../dev/emulator/slack.ts";
 import { type FakeDevice, TailscaleFake } from "../dev/emulator/tailscale.ts";
 import { assert, assertEquals } from "./assert.ts";
+import type { SlackClient } from "../lib/context.ts";
 
 const noCache: TokenCache = {
   get: () => Promise.resolve(null),
@@ -38,7 +39,7 @@ async function withEmulators(
   fn: (ctx: {
     slack: SlackFake;
     tailscale: TailscaleFake;
-    client: ReturnType<typeof SlackAPI>;
+    client: SlackClient;
     ts: TailscaleClient;
   }) => Promise<void>,
 ) {

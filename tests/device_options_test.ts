@@ -3,7 +3,7 @@ import {
   deviceSuggestions,
   MAX_OPTIONS,
   type OptionGroup,
-} from "../lib/device_options.ts";
+} from "../lib/devices/options.ts";
 import type { Device } from "../lib/tailscale/mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 

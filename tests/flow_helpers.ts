@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RequestRecord } from "../lib/requests.ts";
+import type { RequestRecord } from "../lib/requests/store.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import type { FakeMessage } from "../dev/emulator/slack.ts";

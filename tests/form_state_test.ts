@@ -1,4 +1,4 @@
-import { readFormState } from "../lib/form_state.ts";
+import { readFormState } from "../lib/slack/form_state.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
 
 Deno.test("values are read by action_id, whatever the block", () => {

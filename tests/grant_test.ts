@@ -1,4 +1,4 @@
-import { grantComment } from "../lib/grant.ts";
+import { grantComment } from "../lib/grants/comment.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const alice = { id: "U1", name: "Alice", email: "alice@example.com" };

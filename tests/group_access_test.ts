@@ -10,8 +10,7 @@ import type { TestApp } from "../dev/app.ts";
 import { DEMO_POLICY } from "../dev/emulator/tailscale.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { groupMembers } from "../lib/policy/group_members.ts";
-import { RECONCILE_WORKFLOW } from "../lib/reconcile_schedule.ts";
-import type { RequestRecord } from "../lib/requests.ts";
+import type { RequestRecord } from "../lib/requests/store.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
   type Filled,
@@ -23,6 +22,7 @@ import {
   textIn,
   withApp,
 } from "./flow_helpers.ts";
+import { WORKFLOWS } from "../lib/context.ts";
 
 const { alice, bob, carol, dave, erin } = PEOPLE;
 const MINUTE = 60_000;
@@ -106,7 +106,7 @@ const record = (app: TestApp, requester: string = alice): RequestRecord => {
 const reconcileTriggers = (app: TestApp) =>
   [...app.slack.triggers.values()].filter((t) =>
     (t.workflow as { callback_id?: string } | undefined)?.callback_id ===
-      RECONCILE_WORKFLOW
+      WORKFLOWS.reconcile
   );
 
 /** Deletes a record's scheduled trigger, as if Slack had lost it. */

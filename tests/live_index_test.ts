@@ -12,7 +12,7 @@ import {
   INDEX_MARKER,
   type RequestRecord,
   type RequestState,
-} from "../lib/requests.ts";
+} from "../lib/requests/store.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
   ALICE_ASKS_BOB,

@@ -16,8 +16,9 @@ import {
   type Violation,
 } from "../dev/emulator/block_kit_rules.ts";
 import { PEOPLE, slackPeople } from "../dev/emulator/slack_people.ts";
+import type { SlackClient } from "../lib/context.ts";
 
-type Client = ReturnType<typeof SlackAPI>;
+type Client = SlackClient;
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
 

@@ -7,8 +7,7 @@ import type { TestApp } from "../dev/app.ts";
 import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { groupMembers } from "../lib/policy/group_members.ts";
-import { RECONCILE_WORKFLOW } from "../lib/reconcile_schedule.ts";
-import type { RequestRecord } from "../lib/requests.ts";
+import type { RequestRecord } from "../lib/requests/store.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
   ALICE_ASKS_BOB,
@@ -23,6 +22,7 @@ import {
   textIn,
   withApp,
 } from "./flow_helpers.ts";
+import { WORKFLOWS } from "../lib/context.ts";
 
 const { alice, bob } = PEOPLE;
 const MINUTE = 60_000;
@@ -216,7 +216,7 @@ Deno.test("reconciliation ends an overdue grant whose device left the tailnet", 
     }
     app.tailscale.removeDevice(ALICE_LAPTOP);
     await app.platform.advanceClock(70 * MINUTE);
-    await app.platform.startWorkflow(RECONCILE_WORKFLOW, alice);
+    await app.platform.startWorkflow(WORKFLOWS.reconcile, alice);
     endedWithDeviceGone(app, record, "expired");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The app's `workflows.triggers.*` calls (lib/trigger_calls.ts and its
+ * The app's `workflows.triggers.*` calls (lib/slack/trigger_calls.ts and its
  * users): retried through Slack's misleading `token_revoked` and through
  * `ratelimited`, within the handler's deadline, spaced so that a burst
  * never happens, every scheduled start at least 60 s ahead, and a grant
@@ -14,18 +14,15 @@ import {
   type SlackFakeOptions,
 } from "../dev/emulator/slack.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
-import { Deadline } from "../lib/deadline.ts";
-import {
-  ensureReconcileSchedule,
-  RECONCILE_WORKFLOW,
-} from "../lib/reconcile_schedule.ts";
+import { Deadline } from "../lib/slack/deadline.ts";
+import { ensureReconcileSchedule } from "../lib/grants/reconcile_schedule.ts";
 import {
   grantEvents,
   MIN_START_LEAD_MS,
   type Planned,
   scheduleEvents,
-} from "../lib/schedule.ts";
-import { TRIGGER_SPACING_MS, triggerCall } from "../lib/trigger_calls.ts";
+} from "../lib/grants/schedule.ts";
+import { TRIGGER_SPACING_MS, triggerCall } from "../lib/slack/trigger_calls.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
   ALICE_ASKS_BOB,
@@ -38,8 +35,10 @@ import {
   textIn,
   withApp,
 } from "./flow_helpers.ts";
+import { WORKFLOWS } from "../lib/context.ts";
+import type { SlackClient } from "../lib/context.ts";
 
-type Client = ReturnType<typeof SlackAPI>;
+type Client = SlackClient;
 
 const { alice, bob } = PEOPLE;
 const MINUTE = 60_000;
@@ -227,7 +226,7 @@ Deno.test(
       assertEquals(
         [...fake.triggers.values()].filter((t) =>
           (t.workflow as { callback_id: string }).callback_id ===
-            RECONCILE_WORKFLOW
+            WORKFLOWS.reconcile
         ).length,
         4,
       );
@@ -431,7 +430,7 @@ Deno.test(
       // The periodic check was set up in its place.
       const checks = [...app.slack.triggers.values()].filter((t) =>
         (t.workflow as { callback_id: string }).callback_id ===
-          RECONCILE_WORKFLOW
+          WORKFLOWS.reconcile
       );
       assertEquals(checks.length, 4);
       await app.platform.advanceClock(HOUR + 20 * MINUTE);

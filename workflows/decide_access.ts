@@ -1,7 +1,7 @@
 import { DefineWorkflow, Schema } from "deno-slack-sdk/mod.ts";
 import { CollectDecisionFunction } from "../functions/collect_decision.ts";
 import { DecideAccessFunction } from "../functions/decide_access.ts";
-import { DECIDE_WORKFLOW } from "../lib/decide_trigger.ts";
+import { WORKFLOWS } from "../lib/context.ts";
 
 /**
  * One decision on one request, run by the Approve, "Approve with note…" and
@@ -11,7 +11,7 @@ import { DECIDE_WORKFLOW } from "../lib/decide_trigger.ts";
  * waits on, or completes, another.
  */
 export const DecideAccessWorkflow = DefineWorkflow({
-  callback_id: DECIDE_WORKFLOW,
+  callback_id: WORKFLOWS.decide,
   title: "Decide a Tailscale access request",
   description: "Approve or deny a request for Tailscale access",
   input_parameters: {

@@ -1,13 +1,13 @@
 import { DefineWorkflow, Schema } from "deno-slack-sdk/mod.ts";
 import { LifecycleEventFunction } from "../functions/lifecycle_event.ts";
-import { LIFECYCLE_WORKFLOW } from "../lib/schedule.ts";
+import { WORKFLOWS } from "../lib/context.ts";
 
 /**
  * A request's timed event. Run only by the one-off scheduled triggers the
  * app creates (and deletes) itself; there is no trigger file for it.
  */
 export const GrantLifecycleWorkflow = DefineWorkflow({
-  callback_id: LIFECYCLE_WORKFLOW,
+  callback_id: WORKFLOWS.lifecycle,
   title: "Tailscale access: timed event",
   description: "Reminders, expiry notices and request timeouts",
   input_parameters: {

@@ -2,14 +2,14 @@ import { DefineWorkflow, Schema } from "deno-slack-sdk/mod.ts";
 import { MyAccessFunction } from "../functions/my_access.ts";
 import { ReviewAccessFunction } from "../functions/review_access.ts";
 import { EXTEND_INPUT } from "../lib/blocks/lifecycle_messages.ts";
-import { MY_ACCESS_WORKFLOW } from "../lib/lifecycle.ts";
+import { WORKFLOWS } from "../lib/context.ts";
 
 /**
  * "My Tailscale access": list, revoke, cancel, extend. An extension goes to
  * the same review step as a new request.
  */
 export const MyAccessWorkflow = DefineWorkflow({
-  callback_id: MY_ACCESS_WORKFLOW,
+  callback_id: WORKFLOWS.myAccess,
   title: "My Tailscale access",
   description: "See, revoke and extend your Tailscale access",
   input_parameters: {

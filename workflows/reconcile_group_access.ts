@@ -1,6 +1,6 @@
 import { DefineWorkflow } from "deno-slack-sdk/mod.ts";
 import { ReconcileAccessFunction } from "../functions/reconcile_access.ts";
-import { RECONCILE_WORKFLOW } from "../lib/reconcile_schedule.ts";
+import { WORKFLOWS } from "../lib/context.ts";
 
 /**
  * The scheduled access check. Run by four hourly scheduled triggers, a
@@ -8,7 +8,7 @@ import { RECONCILE_WORKFLOW } from "../lib/reconcile_schedule.ts";
  * grants a group membership (and re-creates if one is deleted).
  */
 export const ReconcileGroupAccessWorkflow = DefineWorkflow({
-  callback_id: RECONCILE_WORKFLOW,
+  callback_id: WORKFLOWS.reconcile,
   title: "Tailscale access: scheduled check",
   description:
     "Every 15 minutes: ends overdue grants and removes expired group memberships",

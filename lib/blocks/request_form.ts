@@ -3,15 +3,16 @@
  *
  * @module
  */
-import { type ApproverField, localTime } from "../approvers.ts";
+import type { ApproverField } from "../review/approvers.ts";
+import { localTime } from "../people/slack_people.ts";
 import type { Profile } from "../config_schema.ts";
-import { escapeMrkdwn, truncate } from "../device_text.ts";
+import { escapeMrkdwn, truncate } from "../devices/text.ts";
 import {
   defaultDuration,
   durationChoices,
   formatDuration,
 } from "../durations.ts";
-import { FIELD } from "../form_state.ts";
+import { FIELD } from "../slack/form_state.ts";
 
 /** callback_id of the request modal (routes its submission). */
 export const REQUEST_FORM_CALLBACK_ID = "request_access_form";

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import type { Deadline } from "../deadline.ts";
+import type { Deadline } from "../slack/deadline.ts";
 import { TailscaleClient } from "./client.ts";
 import { readTailscaleSettings } from "./settings.ts";
 import { datastoreTokenCache } from "./token_cache.ts";
+import type { SlackClient } from "../context.ts";
 
 export {
   FULL_LISTING_TIMEOUT_MS,
@@ -37,7 +37,7 @@ export type ClientResult =
  */
 export function tailscaleFromEnv(
   env: Record<string, string | undefined>,
-  slack: ReturnType<typeof SlackAPI>,
+  slack: SlackClient,
   deadline?: Deadline,
 ): ClientResult {
   const read = readTailscaleSettings(env);

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { TailscaleTokensDatastore } from "../../datastores/tailscale_tokens.ts";
+import { type SlackClient } from "../context.ts";
 
 /** An access token and when it stops working (epoch milliseconds). */
 export type CachedToken = { accessToken: string; expiresAt: number };
@@ -15,8 +15,6 @@ export interface TokenCache {
   put(key: string, token: CachedToken): Promise<void>;
   delete(key: string): Promise<void>;
 }
-
-type SlackClient = ReturnType<typeof SlackAPI>;
 
 /**
  * A token cache in the `tailscale_tokens` datastore. Read or write failures

@@ -6,14 +6,9 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import type { AccessRequest } from "./access_request.ts";
-import {
-  approverGroupMembers,
-  approverProblem,
-  lookupPerson,
-  type SlackPerson,
-} from "./approvers.ts";
+import type { AccessRequest } from "../requests/access_request.ts";
+import { approverGroupMembers, approverProblem } from "./approvers.ts";
+import { lookupPerson, type SlackPerson } from "../people/slack_people.ts";
 import {
   approvalRequestMessage,
   grantInProgressMessage,
@@ -23,20 +18,21 @@ import {
   requestSentMessage,
   type RequestSummary,
   slackDate,
-} from "./blocks/approval_messages.ts";
-import { type Config, findProfile, type Profile } from "./config_schema.ts";
-import { grantComment } from "./grant.ts";
-import { formatDuration } from "./durations.ts";
-import { invalidateDeviceIndex } from "./device_index.ts";
-import { externalDeviceText } from "./device_checks.ts";
+} from "../blocks/approval_messages.ts";
+import { type Config, findProfile, type Profile } from "../config_schema.ts";
+import { grantComment } from "../grants/comment.ts";
+import { formatDuration } from "../durations.ts";
+import { invalidateDeviceIndex } from "../devices/device_index.ts";
+import { externalDeviceText } from "../devices/checks.ts";
 import {
   cancelEvents,
   grantEvents,
   pendingEvents,
   scheduleEvents,
-} from "./schedule.ts";
-import { errorText as textOf } from "./error_text.ts";
-import { announceOutcome, type MessageRef, post, update } from "./notify.ts";
+} from "../grants/schedule.ts";
+import { errorText as textOf } from "../text.ts";
+import { type MessageRef, post, update } from "../slack/messages.ts";
+import { announceOutcome } from "./announce.ts";
 import {
   CLAIM_LEASE_MS,
   claimDecision,
@@ -52,24 +48,23 @@ import {
   targetOf,
   withEvent,
   withNotified,
-} from "./requests.ts";
+} from "../requests/store.ts";
 import {
   TailscaleApiError,
   type TailscaleClient,
   tailscaleFromEnv,
-} from "./tailscale/mod.ts";
+} from "../tailscale/mod.ts";
 import {
   extensionProblem,
   GroupGrantError,
   joinGroup,
-} from "./group_grants.ts";
-import { missingGroupText, readGroup } from "./policy/membership.ts";
-import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
-import type { Target } from "./target.ts";
-import type { Deadline } from "./deadline.ts";
+} from "../grants/group_grants.ts";
+import { missingGroupText, readGroup } from "../policy/membership.ts";
+import { ensureReconcileSchedule } from "../grants/reconcile_schedule.ts";
+import type { Target } from "../grants/target.ts";
+import type { Deadline } from "../slack/deadline.ts";
 import { decideTriggerUrl } from "./decide_trigger.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+import { type SlackClient } from "../context.ts";
 
 /** What a decision needs from its surroundings. */
 export type DecisionContext = {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { adminConsoleUrl, deviceName, escapeMrkdwn } from "./device_text.ts";
-import type { Device } from "./tailscale/mod.ts";
+import { adminConsoleUrl, deviceName, escapeMrkdwn } from "../devices/text.ts";
+import type { Device } from "../tailscale/mod.ts";
 
 /** The device a posture attribute is set on, or the group a login joins. */
 export type Target =

@@ -17,21 +17,16 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import { Deadline } from "./deadline.ts";
+import { Deadline } from "../slack/deadline.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
   elapsedClock,
   type TriggerArgs,
   triggerCall,
-} from "./trigger_calls.ts";
+} from "../slack/trigger_calls.ts";
+import { type SlackClient, WORKFLOWS } from "../context.ts";
 
-export { type ListedTrigger, triggersOf } from "./trigger_calls.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
-
-/** Callback ID of the workflow scheduled triggers run. */
-export const LIFECYCLE_WORKFLOW = "grant_lifecycle";
+export { type ListedTrigger, triggersOf } from "../slack/trigger_calls.ts";
 
 /**
  * What a scheduled trigger asks the app to look at: `resume` finishes a
@@ -119,7 +114,7 @@ export async function scheduleEvents(
       return {
         type: "scheduled",
         name: `Tailscale access ${event} (${requestId.slice(0, 8)})`,
-        workflow: `#/workflows/${LIFECYCLE_WORKFLOW}`,
+        workflow: `#/workflows/${WORKFLOWS.lifecycle}`,
         inputs: {
           request_id: { value: requestId },
           event: { value: event },

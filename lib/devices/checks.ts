@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { Profile } from "./config_schema.ts";
-import { isOwnedBy } from "./device_options.ts";
-import { deviceName, ownershipText } from "./device_text.ts";
-import type { Device } from "./tailscale/mod.ts";
+import type { Profile } from "../config_schema.ts";
+import { isOwnedBy } from "./options.ts";
+import { deviceName, ownershipText } from "./text.ts";
+import type { Device } from "../tailscale/mod.ts";
 
 /**
  * The sentence for a device shared in from another tailnet (`isExternal`):

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { SlackPerson } from "./approvers.ts";
-import { truncate } from "./device_text.ts";
-import { MAX_COMMENT_LENGTH } from "./tailscale/mod.ts";
+import type { SlackPerson } from "../people/slack_people.ts";
+import { truncate } from "../devices/text.ts";
+import { MAX_COMMENT_LENGTH } from "../tailscale/mod.ts";
 
 /** Who someone is in a Tailscale comment: their email, else their name. */
 function who(person: SlackPerson | null, fallbackId: string): string {

@@ -6,14 +6,12 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
-import { LoginOverridesDatastore } from "../datastores/login_overrides.ts";
-import type { Config } from "./config_schema.ts";
-import { errorText } from "./error_text.ts";
-import type { TailscaleClient } from "./tailscale/mod.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+import { LoginOverridesDatastore } from "../../datastores/login_overrides.ts";
+import type { Config } from "../config_schema.ts";
+import { errorText } from "../text.ts";
+import type { TailscaleClient } from "../tailscale/mod.ts";
+import { type SlackClient } from "../context.ts";
 
 /** An override as stored. */
 export const LoginOverrideSchema = z.object({

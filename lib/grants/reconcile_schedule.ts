@@ -11,14 +11,14 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import { Deadline } from "./deadline.ts";
-import { elapsedClock, triggerCall, triggersOf } from "./trigger_calls.ts";
+import { Deadline } from "../slack/deadline.ts";
+import {
+  elapsedClock,
+  triggerCall,
+  triggersOf,
+} from "../slack/trigger_calls.ts";
+import { type SlackClient, WORKFLOWS } from "../context.ts";
 
-type SlackClient = ReturnType<typeof SlackAPI>;
-
-/** Callback ID of the reconciliation workflow. */
-export const RECONCILE_WORKFLOW = "reconcile_group_access";
 /** Minutes past the hour at which reconciliation runs. */
 export const RECONCILE_MINUTES = [0, 15, 30, 45] as const;
 
@@ -62,7 +62,7 @@ export async function ensureReconcileSchedule(
 ): Promise<number> {
   // Reconciliation passes its own start, which is stale by now.
   const clock = elapsedClock(now);
-  const listed = await triggersOf(client, RECONCILE_WORKFLOW, deadline);
+  const listed = await triggersOf(client, WORKFLOWS.reconcile, deadline);
   if (!listed) return 0;
   const have = new Set(listed.map((t) => t.name));
   let created = 0;
@@ -72,7 +72,7 @@ export async function ensureReconcileSchedule(
     const res = await triggerCall(client, "create", () => ({
       type: "scheduled",
       name,
-      workflow: `#/workflows/${RECONCILE_WORKFLOW}`,
+      workflow: `#/workflows/${WORKFLOWS.reconcile}`,
       inputs: {},
       schedule: {
         start_time: nextAt(minute, new Date(clock())).toISOString(),

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { isTagged } from "./device_text.ts";
-import type { Device } from "./tailscale/mod.ts";
+import { isTagged } from "./text.ts";
+import type { Device } from "../tailscale/mod.ts";
 
 /**
  * Untagged devices are spread over this many buckets by a hash of their

@@ -13,17 +13,15 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
-import { LiveRequestsDatastore } from "../datastores/live_requests.ts";
-import { RequestsDatastore } from "../datastores/requests.ts";
+import { LiveRequestsDatastore } from "../../datastores/live_requests.ts";
+import { RequestsDatastore } from "../../datastores/requests.ts";
 import type { AccessRequest } from "./access_request.ts";
-import { parseJson } from "./payloads.ts";
-import type { Device } from "./tailscale/mod.ts";
-import { DeviceSchema } from "./tailscale/schemas.ts";
-import type { Target } from "./target.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+import { parseJson } from "../slack/payloads.ts";
+import type { Device } from "../tailscale/mod.ts";
+import { DeviceSchema } from "../tailscale/schemas.ts";
+import type { Target } from "../grants/target.ts";
+import { type SlackClient } from "../context.ts";
 
 /**
  * Where a request is in its life: pending → approved → granted → revoked |

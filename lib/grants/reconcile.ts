@@ -11,19 +11,19 @@
  *
  * @module
  */
-import { noticeMessage } from "./blocks/approval_messages.ts";
-import { findProfile } from "./config_schema.ts";
+import { noticeMessage } from "../blocks/approval_messages.ts";
+import { findProfile } from "../config_schema.ts";
 import {
   type DecisionContext,
   endUnresolvable,
   promptOf,
   resumeDecision,
-} from "./decision.ts";
-import { escapeMrkdwn } from "./device_text.ts";
-import { errorText } from "./error_text.ts";
+} from "../review/decision.ts";
+import { escapeMrkdwn } from "../devices/text.ts";
+import { errorText } from "../text.ts";
 import { endMembership, OWNED_MEMBERSHIPS } from "./group_grants.ts";
 import { expireGrant } from "./lifecycle.ts";
-import { post } from "./notify.ts";
+import { post } from "../slack/messages.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
   claimIsStale,
@@ -31,7 +31,7 @@ import {
   type RequestRecord,
   targetOf,
   withEvent,
-} from "./requests.ts";
+} from "../requests/store.ts";
 import { targetName } from "./target.ts";
 
 /**

@@ -6,14 +6,9 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import { errorText } from "./error_text.ts";
-import { triggerCall, triggersOf } from "./trigger_calls.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
-
-/** Callback ID of the decision workflow. */
-export const DECIDE_WORKFLOW = "decide_tailscale_access";
+import { errorText } from "../text.ts";
+import { triggerCall, triggersOf } from "../slack/trigger_calls.ts";
+import { type SlackClient, WORKFLOWS } from "../context.ts";
 
 /** The trigger's name, as `slack trigger list` shows it. */
 const NAME = "Decide a Tailscale access request";
@@ -25,7 +20,7 @@ const NAME = "Decide a Tailscale access request";
 export async function decideTriggerUrl(
   client: SlackClient,
 ): Promise<{ ok: true; url: string } | { ok: false; error: string }> {
-  const listed = await triggersOf(client, DECIDE_WORKFLOW);
+  const listed = await triggersOf(client, WORKFLOWS.decide);
   const found = listed?.find((t) => t.shortcut_url)?.shortcut_url;
   if (found) return { ok: true, url: found };
   try {
@@ -33,7 +28,7 @@ export async function decideTriggerUrl(
       type: "shortcut",
       name: NAME,
       description: "Run by the Approve and Deny buttons of access requests",
-      workflow: `#/workflows/${DECIDE_WORKFLOW}`,
+      workflow: `#/workflows/${WORKFLOWS.decide}`,
       inputs: {
         interactivity: { value: "{{data.interactivity}}" },
         user: { value: "{{data.user_id}}" },

@@ -5,13 +5,11 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import type { AccessRequest } from "./access_request.ts";
-import { errorText } from "./error_text.ts";
-import { newRecord, RequestStore } from "./requests.ts";
-import type { Device } from "./tailscale/mod.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+import { errorText } from "../text.ts";
+import { newRecord, RequestStore } from "./store.ts";
+import type { Device } from "../tailscale/mod.ts";
+import { type SlackClient } from "../context.ts";
 
 /**
  * The request ID for the form of function execution `executionId`: the

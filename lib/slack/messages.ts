@@ -4,16 +4,8 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
-import {
-  decidedApprovalMessage,
-  type Outcome,
-  requesterOutcomeMessage,
-  type RequestSummary,
-  type SlackMessage,
-} from "./blocks/approval_messages.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+import type { SlackMessage } from "../blocks/approval_messages.ts";
+import { type SlackClient } from "../context.ts";
 
 /** Where a posted message lives, for later updates. */
 export type MessageRef = { channel: string; ts: string };
@@ -52,45 +44,4 @@ export async function update(
     console.error(`chat.update in ${ref.channel} failed: ${error}`);
     return error;
   }
-}
-
-/**
- * Tells everyone how a request ended: the approver's prompt (when there is
- * one), the requester, and the profile's notify channel. Returns the
- * notifications that failed, for the caller to report.
- */
-export async function announceOutcome(
-  client: SlackClient,
-  summary: RequestSummary,
-  outcome: Outcome,
-  approverPrompt?: MessageRef,
-): Promise<string[]> {
-  const failures: string[] = [];
-  const jobs: Promise<void>[] = [];
-  if (approverPrompt) {
-    jobs.push(
-      update(client, approverPrompt, decidedApprovalMessage(summary, outcome))
-        .then((error) => {
-          if (error) failures.push(`approver's message: ${error}`);
-        }),
-    );
-  }
-  jobs.push(
-    post(client, summary.requesterId, requesterOutcomeMessage(summary, outcome))
-      .then((r) => {
-        if (!r.ok) failures.push(`requester DM: ${r.error}`);
-      }),
-  );
-  const channel = summary.profile.notifyChannel;
-  if (channel) {
-    jobs.push(
-      post(client, channel, decidedApprovalMessage(summary, outcome)).then(
-        (r) => {
-          if (!r.ok) failures.push(`notify channel ${channel}: ${r.error}`);
-        },
-      ),
-    );
-  }
-  await Promise.all(jobs);
-  return failures;
 }

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { slackDate } from "./blocks/approval_messages.ts";
-import { noticeMessage } from "./blocks/approval_messages.ts";
-import { escapeMrkdwn } from "./device_text.ts";
+import { slackDate } from "../blocks/approval_messages.ts";
+import { noticeMessage } from "../blocks/approval_messages.ts";
+import { escapeMrkdwn } from "../devices/text.ts";
 import { endMembership } from "./group_grants.ts";
 import { endAttributeGrant, removeAttribute } from "./attribute_grants.ts";
 import {
@@ -22,18 +22,19 @@ import {
   membershipSentence,
   nudgeMessage,
   reminderMessage,
-} from "./blocks/lifecycle_messages.ts";
-import { type Config, findProfile, type Profile } from "./config_schema.ts";
+} from "../blocks/lifecycle_messages.ts";
+import { type Config, findProfile, type Profile } from "../config_schema.ts";
 import {
   type DecisionContext,
   describeRecord,
   outcomeOf,
   promptOf,
   resumeDecision,
-} from "./decision.ts";
-import { formatDuration } from "./durations.ts";
-import { errorText } from "./error_text.ts";
-import { announceOutcome, post } from "./notify.ts";
+} from "../review/decision.ts";
+import { formatDuration } from "../durations.ts";
+import { errorText } from "../text.ts";
+import { post } from "../slack/messages.ts";
+import { announceOutcome } from "../review/announce.ts";
 import {
   claimDecision,
   DEFAULT_SETTLE_MS,
@@ -42,17 +43,15 @@ import {
   targetOf,
   withEvent,
   withNotified,
-} from "./requests.ts";
+} from "../requests/store.ts";
 import {
   cancelEvents,
   type LifecycleEvent,
   REMINDER_BEFORE_MS,
   triggersOf,
 } from "./schedule.ts";
-import { tailscaleFromEnv } from "./tailscale/mod.ts";
-
-/** Callback ID of the "My Tailscale access" workflow (its link trigger extends). */
-export const MY_ACCESS_WORKFLOW = "my_tailscale_access";
+import { tailscaleFromEnv } from "../tailscale/mod.ts";
+import { WORKFLOWS } from "../context.ts";
 
 /** Runs one scheduled event for a request; quietly does nothing if moot. */
 export async function handleScheduled(
@@ -185,7 +184,7 @@ async function mark(
 async function myAccessUrl(ctx: DecisionContext): Promise<string | null> {
   const triggers = await triggersOf(
     ctx.client,
-    MY_ACCESS_WORKFLOW,
+    WORKFLOWS.myAccess,
     ctx.deadline,
   );
   return triggers?.find((t) => t.shortcut_url)?.shortcut_url ?? null;

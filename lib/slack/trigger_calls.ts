@@ -28,11 +28,9 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { Deadline } from "./deadline.ts";
-import { errorText } from "./error_text.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+import { errorText } from "../text.ts";
+import { type SlackClient } from "../context.ts";
 
 /** The trigger methods, as in `workflows.triggers.<method>`. */
 export type TriggerMethod = "create" | "update" | "delete" | "list";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { TailscaleApiError, type TailscaleClient } from "./tailscale/mod.ts";
+import { TailscaleApiError, type TailscaleClient } from "../tailscale/mod.ts";
 
 /** What became of a grant's attribute when the grant ended. */
 export type AttributeEnd =

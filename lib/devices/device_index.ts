@@ -9,20 +9,18 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
-import { DeviceIndexDatastore } from "../datastores/device_index.ts";
+import { DeviceIndexDatastore } from "../../datastores/device_index.ts";
 import {
   bucketOf,
   decodeRows,
   OWNER_BUCKETS,
   ownerOf,
   partitionDevices,
-} from "./device_rows.ts";
-import { parseJson } from "./payloads.ts";
-import type { Device, TailscaleClient } from "./tailscale/mod.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+} from "./rows.ts";
+import { parseJson } from "../slack/payloads.ts";
+import type { Device, TailscaleClient } from "../tailscale/mod.ts";
+import { type SlackClient } from "../context.ts";
 
 /** How long a cached list counts as current. */
 export const INDEX_TTL_MS = 5 * 60_000;

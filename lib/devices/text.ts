@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Device } from "./tailscale/mod.ts";
+import type { Device } from "../tailscale/mod.ts";
 
 const ADMIN_MACHINES = "https://login.tailscale.com/admin/machines";
 

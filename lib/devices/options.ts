@@ -4,13 +4,8 @@
  *
  * @module
  */
-import {
-  deviceName,
-  isTagged,
-  primaryAddress,
-  truncate,
-} from "./device_text.ts";
-import type { Device } from "./tailscale/mod.ts";
+import { deviceName, isTagged, primaryAddress, truncate } from "./text.ts";
+import type { Device } from "../tailscale/mod.ts";
 
 /** Slack allows at most 100 options in an external select's answer. */
 export const MAX_OPTIONS = 100;

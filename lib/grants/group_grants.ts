@@ -11,25 +11,23 @@
  *
  * @module
  */
-import type { SlackAPI } from "deno-slack-sdk/mod.ts";
 import {
   addToGroup,
   isMember,
   missingGroupText,
   readGroup,
   removeFromGroup,
-} from "./policy/membership.ts";
+} from "../policy/membership.ts";
 import {
   groupOf,
   type MembershipState,
   type RequestRecord,
   type RequestStore,
   withEvent,
-} from "./requests.ts";
-import { type TailscaleClient, tailscaleFromEnv } from "./tailscale/mod.ts";
-import type { Deadline } from "./deadline.ts";
-
-type SlackClient = ReturnType<typeof SlackAPI>;
+} from "../requests/store.ts";
+import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
+import type { Deadline } from "../slack/deadline.ts";
+import { type SlackClient } from "../context.ts";
 
 /** What a group grant needs. */
 export type GroupContext = {

@@ -1,0 +1,9 @@
+/**
+ * @module
+ */
+export * from "./approval_messages.ts";
+export * from "./decision_modals.ts";
+export * from "./lifecycle_messages.ts";
+export * from "./login_overrides_view.ts";
+export * from "./my_access_view.ts";
+export * from "./request_form.ts";

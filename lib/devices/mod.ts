@@ -1,0 +1,8 @@
+/**
+ * @module
+ */
+export * from "./checks.ts";
+export * from "./device_index.ts";
+export * from "./options.ts";
+export * from "./rows.ts";
+export * from "./text.ts";

@@ -1,0 +1,5 @@
+/**
+ * @module
+ */
+export * from "./logins.ts";
+export * from "./slack_people.ts";

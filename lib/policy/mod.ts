@@ -1,0 +1,5 @@
+/**
+ * @module
+ */
+export * from "./group_members.ts";
+export * from "./membership.ts";

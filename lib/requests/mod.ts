@@ -1,0 +1,6 @@
+/**
+ * @module
+ */
+export * from "./access_request.ts";
+export * from "./store.ts";
+export * from "./submit.ts";

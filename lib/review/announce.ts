@@ -1,0 +1,54 @@
+/**
+ * Telling everyone how a request ended.
+ *
+ * @module
+ */
+import type { SlackClient } from "../context.ts";
+import {
+  decidedApprovalMessage,
+  type Outcome,
+  requesterOutcomeMessage,
+  type RequestSummary,
+} from "../blocks/approval_messages.ts";
+import { type MessageRef, post, update } from "../slack/messages.ts";
+
+/**
+ * Tells everyone how a request ended: the approver's prompt (when there is
+ * one), the requester, and the profile's notify channel. Returns the
+ * notifications that failed, for the caller to report.
+ */
+export async function announceOutcome(
+  client: SlackClient,
+  summary: RequestSummary,
+  outcome: Outcome,
+  approverPrompt?: MessageRef,
+): Promise<string[]> {
+  const failures: string[] = [];
+  const jobs: Promise<void>[] = [];
+  if (approverPrompt) {
+    jobs.push(
+      update(client, approverPrompt, decidedApprovalMessage(summary, outcome))
+        .then((error) => {
+          if (error) failures.push(`approver's message: ${error}`);
+        }),
+    );
+  }
+  jobs.push(
+    post(client, summary.requesterId, requesterOutcomeMessage(summary, outcome))
+      .then((r) => {
+        if (!r.ok) failures.push(`requester DM: ${r.error}`);
+      }),
+  );
+  const channel = summary.profile.notifyChannel;
+  if (channel) {
+    jobs.push(
+      post(client, channel, decidedApprovalMessage(summary, outcome)).then(
+        (r) => {
+          if (!r.ok) failures.push(`notify channel ${channel}: ${r.error}`);
+        },
+      ),
+    );
+  }
+  await Promise.all(jobs);
+  return failures;
+}
