@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { RequestRecord } from "../lib/requests/store.ts";
+import {
+  DEFAULT_SETTLE_MS,
+  type RequestRecord,
+} from "../lib/requests/store.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import type { FakeMessage } from "../dev/emulator/slack.ts";
@@ -57,9 +60,26 @@ export const PROFILES: ConfigInput["profiles"] = [
 /** Node ID of Alice's laptop in the demo tailnet. */
 export const ALICE_LAPTOP = demoDevice("alice-laptop").nodeId;
 
-/** Starts the app with {@linkcode PROFILES} unless told otherwise. */
+/**
+ * The claim's real settle time, for tests where deciders race. Every other
+ * test runs with a short one ({@linkcode SHORT_SETTLE_MS}): nobody races
+ * there, and the wait is most of a flow's time.
+ */
+export const REAL_SETTLE = { CLAIM_SETTLE_MS: String(DEFAULT_SETTLE_MS) };
+
+/** The settle time of tests where nobody races, in ms. */
+export const SHORT_SETTLE_MS = 100;
+
+/**
+ * Starts the app with {@linkcode PROFILES} unless told otherwise, and the
+ * short settle unless `opts.env` names one.
+ */
 export function start(opts: AppOptions = {}): Promise<TestApp> {
-  return startApp({ profiles: PROFILES, ...opts });
+  return startApp({
+    profiles: PROFILES,
+    ...opts,
+    env: { CLAIM_SETTLE_MS: String(SHORT_SETTLE_MS), ...opts.env },
+  });
 }
 
 /** Runs `fn` with a started app, closing it afterwards. */

@@ -15,6 +15,7 @@ import {
   messageWithButton,
   PEOPLE,
   PROFILES,
+  REAL_SETTLE,
   records,
   repliesTo,
   textIn,
@@ -226,7 +227,8 @@ Deno.test("My access and the login overrides, delivered twice, open once and fai
 });
 
 Deno.test("the review step delivered twice at once asks the approver once", async () => {
-  await withApp({}, async (app) => {
+  // Deciders race here: the claim needs its real settle time.
+  await withApp({ env: REAL_SETTLE }, async (app) => {
     await fillRequest(app, alice, ALICE_ASKS_BOB);
     await app.platform.submit(alice);
     // Back to before the approver was asked, then two deliveries at once.

@@ -15,6 +15,7 @@ import {
   messageWithButton,
   PEOPLE,
   PROFILES,
+  REAL_SETTLE,
   records,
   repliesTo,
   textIn,
@@ -94,7 +95,8 @@ Deno.test("someone else's click changes nothing", async () => {
 });
 
 Deno.test("a double click makes one decision and one write", async () => {
-  await withApp({}, async (app) => {
+  // Deciders race here: the claim needs its real settle time.
+  await withApp({ env: REAL_SETTLE }, async (app) => {
     const { run, prompt } = await requested(app);
     await app.platform.click(bob, prompt, "Approve");
     await app.platform.click(bob, prompt, "Approve");
@@ -111,7 +113,8 @@ Deno.test("a double click makes one decision and one write", async () => {
 });
 
 Deno.test("two concurrent decisions: one wins, one write, the other is told", async () => {
-  await withApp({}, async (app) => {
+  // Deciders race here: the claim needs its real settle time.
+  await withApp({ env: REAL_SETTLE }, async (app) => {
     const { prompt } = await requested(app);
     const [, denied] = await Promise.all([
       app.platform.click(bob, prompt, "Approve"),

@@ -120,6 +120,23 @@ export type RequestRecord = z.output<typeof RequestRecordSchema>;
 
 /** How long after a claim competitors may still be writing theirs. */
 export const DEFAULT_SETTLE_MS = 1_500;
+
+/**
+ * The claim's settle time for this app: {@linkcode DEFAULT_SETTLE_MS}, unless
+ * `CLAIM_SETTLE_MS` says otherwise. Only the test suite sets it, to a short
+ * wait for flows where nobody races; the race tests and production keep the
+ * real one.
+ *
+ * @example
+ * ```ts
+ * settleMsFrom({}); // 1500
+ * settleMsFrom({ CLAIM_SETTLE_MS: "100" }); // 100
+ * ```
+ */
+export function settleMsFrom(env: Record<string, string | undefined>): number {
+  const ms = Number(env.CLAIM_SETTLE_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_SETTLE_MS;
+}
 /** A claim older than this whose decider never finished was cut off. */
 export const CLAIM_LEASE_MS = 60_000;
 

@@ -44,6 +44,7 @@ import {
   RecordError,
   type RequestRecord,
   RequestStore,
+  settleMsFrom,
   snapshotOf,
   targetOf,
   withEvent,
@@ -121,6 +122,7 @@ export function decisionContext(
     env,
     config,
     store: new RequestStore(client, env),
+    settleMs: settleMsFrom(env),
     ...(deadline ? { deadline } : {}),
   };
 }
