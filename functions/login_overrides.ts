@@ -1,7 +1,11 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { config } from "../config.ts";
-import { lookupPerson } from "../lib/people/mod.ts";
+import {
+  LoginOverrides,
+  lookupPerson,
+  tailnetLogin,
+} from "../lib/people/mod.ts";
 import {
   clearNotice,
   loadingLoginsView,
@@ -23,7 +27,6 @@ import {
   ViewSubmissionSchema,
 } from "../lib/slack/mod.ts";
 import { isAdmin } from "../lib/grants/mod.ts";
-import { LoginOverrides, tailnetLogin } from "../lib/people/mod.ts";
 import { tailscaleFromEnv } from "../lib/tailscale/mod.ts";
 import { errorText } from "../lib/text.ts";
 import type { SlackClient } from "../lib/context.ts";

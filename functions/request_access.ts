@@ -11,7 +11,7 @@ import {
   approverGroupMembers,
   approverProblem,
 } from "../lib/review/mod.ts";
-import { lookupPerson } from "../lib/people/mod.ts";
+import { lookupPerson, resolveLogin } from "../lib/people/mod.ts";
 import {
   credentialsMissingView,
   MAX_REASON_LENGTH,
@@ -44,7 +44,6 @@ import {
   type TailscaleClient,
   tailscaleFromEnv,
 } from "../lib/tailscale/mod.ts";
-import { resolveLogin } from "../lib/people/mod.ts";
 import { missingGroupText, readGroup } from "../lib/policy/mod.ts";
 import { findProfile, type Profile } from "../lib/config_schema.ts";
 import { formatDuration } from "../lib/durations.ts";

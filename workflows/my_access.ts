@@ -1,7 +1,7 @@
 import { DefineWorkflow, Schema } from "deno-slack-sdk/mod.ts";
 import { MyAccessFunction } from "../functions/my_access.ts";
 import { ReviewAccessFunction } from "../functions/review_access.ts";
-import { EXTEND_INPUT } from "../lib/blocks/lifecycle_messages.ts";
+import { EXTEND_INPUT } from "../lib/blocks/mod.ts";
 import { WORKFLOWS } from "../lib/context.ts";
 
 /**

@@ -10,10 +10,10 @@ import {
   isTagged,
   ownershipText,
   primaryAddress,
-} from "../devices/text.ts";
+} from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
 import type { Device } from "../tailscale/mod.ts";
-import { type Target, targetLink, targetName } from "../grants/target.ts";
+import { type Target, targetLink, targetName } from "../grants/mod.ts";
 
 /** Longest note or reason an approver may give. */
 export const MAX_NOTE_LENGTH = 300;

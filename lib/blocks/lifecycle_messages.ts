@@ -6,8 +6,8 @@
  * @module
  */
 import type { Profile } from "../config_schema.ts";
-import { escapeMrkdwn } from "../devices/text.ts";
-import type { Target } from "../grants/target.ts";
+import { escapeMrkdwn } from "../devices/mod.ts";
+import type { Target } from "../grants/mod.ts";
 import { onTarget, slackDate, type SlackMessage } from "./approval_messages.ts";
 
 /** Name of the "My Tailscale access" workflow input that opens an extension. */

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { LoginOverride } from "../people/logins.ts";
-import { escapeMrkdwn, truncate } from "../devices/text.ts";
+import type { LoginOverride } from "../people/mod.ts";
+import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { slackDate } from "./approval_messages.ts";
 import type { ModalView } from "./request_form.ts";
 

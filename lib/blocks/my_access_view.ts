@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { ApproverField } from "../review/approvers.ts";
+import type { ApproverField } from "../review/mod.ts";
 import type { Profile } from "../config_schema.ts";
-import { escapeMrkdwn, truncate } from "../devices/text.ts";
+import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { durationChoices, formatDuration } from "../durations.ts";
-import { FIELD } from "../slack/form_state.ts";
+import { FIELD } from "../slack/mod.ts";
 import { MAX_NOTE_LENGTH, slackDate } from "./approval_messages.ts";
 import { approverBlock, type ModalView, reasonBlock } from "./request_form.ts";
 

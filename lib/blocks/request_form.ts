@@ -3,16 +3,16 @@
  *
  * @module
  */
-import type { ApproverField } from "../review/approvers.ts";
-import { localTime } from "../people/slack_people.ts";
+import type { ApproverField } from "../review/mod.ts";
+import { localTime } from "../people/mod.ts";
 import type { Profile } from "../config_schema.ts";
-import { escapeMrkdwn, truncate } from "../devices/text.ts";
+import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import {
   defaultDuration,
   durationChoices,
   formatDuration,
 } from "../durations.ts";
-import { FIELD } from "../slack/form_state.ts";
+import { FIELD } from "../slack/mod.ts";
 
 /** callback_id of the request modal (routes its submission). */
 export const REQUEST_FORM_CALLBACK_ID = "request_access_form";

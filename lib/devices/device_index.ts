@@ -18,7 +18,7 @@ import {
   ownerOf,
   partitionDevices,
 } from "./rows.ts";
-import { parseJson } from "../slack/payloads.ts";
+import { parseJson } from "../slack/mod.ts";
 import type { Device, TailscaleClient } from "../tailscale/mod.ts";
 import { type SlackClient } from "../context.ts";
 

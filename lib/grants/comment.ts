@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { SlackPerson } from "../people/slack_people.ts";
-import { truncate } from "../devices/text.ts";
+import type { SlackPerson } from "../people/mod.ts";
+import { truncate } from "../devices/mod.ts";
 import { MAX_COMMENT_LENGTH } from "../tailscale/mod.ts";
 
 /** Who someone is in a Tailscale comment: their email, else their name. */

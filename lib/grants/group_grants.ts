@@ -17,16 +17,16 @@ import {
   missingGroupText,
   readGroup,
   removeFromGroup,
-} from "../policy/membership.ts";
+} from "../policy/mod.ts";
 import {
   groupOf,
   type MembershipState,
   type RequestRecord,
   type RequestStore,
   withEvent,
-} from "../requests/store.ts";
+} from "../requests/mod.ts";
 import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
-import type { Deadline } from "../slack/deadline.ts";
+import type { Deadline } from "../slack/mod.ts";
 import { type SlackClient } from "../context.ts";
 
 /** What a group grant needs. */

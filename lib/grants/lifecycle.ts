@@ -9,32 +9,32 @@
  *
  * @module
  */
-import { slackDate } from "../blocks/approval_messages.ts";
-import { noticeMessage } from "../blocks/approval_messages.ts";
-import { escapeMrkdwn } from "../devices/text.ts";
-import { endMembership } from "./group_grants.ts";
-import { endAttributeGrant, removeAttribute } from "./attribute_grants.ts";
 import {
   type AttributeOutcome,
   grantEndedMessage,
   type GrantFacts,
   type MembershipEnd,
   membershipSentence,
+  noticeMessage,
   nudgeMessage,
   reminderMessage,
-} from "../blocks/lifecycle_messages.ts";
+  slackDate,
+} from "../blocks/mod.ts";
+import { escapeMrkdwn } from "../devices/mod.ts";
+import { endMembership } from "./group_grants.ts";
+import { endAttributeGrant, removeAttribute } from "./attribute_grants.ts";
 import { type Config, findProfile, type Profile } from "../config_schema.ts";
 import {
+  announceOutcome,
   type DecisionContext,
   describeRecord,
   outcomeOf,
   promptOf,
   resumeDecision,
-} from "../review/decision.ts";
+} from "../review/mod.ts";
 import { formatDuration } from "../durations.ts";
 import { errorText } from "../text.ts";
-import { post } from "../slack/messages.ts";
-import { announceOutcome } from "../review/announce.ts";
+import { post } from "../slack/mod.ts";
 import {
   claimDecision,
   DEFAULT_SETTLE_MS,
@@ -43,7 +43,7 @@ import {
   targetOf,
   withEvent,
   withNotified,
-} from "../requests/store.ts";
+} from "../requests/mod.ts";
 import {
   cancelEvents,
   type LifecycleEvent,

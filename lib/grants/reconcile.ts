@@ -11,19 +11,19 @@
  *
  * @module
  */
-import { noticeMessage } from "../blocks/approval_messages.ts";
+import { noticeMessage } from "../blocks/mod.ts";
 import { findProfile } from "../config_schema.ts";
 import {
   type DecisionContext,
   endUnresolvable,
   promptOf,
   resumeDecision,
-} from "../review/decision.ts";
-import { escapeMrkdwn } from "../devices/text.ts";
+} from "../review/mod.ts";
+import { escapeMrkdwn } from "../devices/mod.ts";
 import { errorText } from "../text.ts";
 import { endMembership, OWNED_MEMBERSHIPS } from "./group_grants.ts";
 import { expireGrant } from "./lifecycle.ts";
-import { post } from "../slack/messages.ts";
+import { post } from "../slack/mod.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
   claimIsStale,
@@ -31,7 +31,7 @@ import {
   type RequestRecord,
   targetOf,
   withEvent,
-} from "../requests/store.ts";
+} from "../requests/mod.ts";
 import { targetName } from "./target.ts";
 
 /**

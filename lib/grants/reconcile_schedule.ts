@@ -11,12 +11,12 @@
  *
  * @module
  */
-import { Deadline } from "../slack/deadline.ts";
 import {
+  Deadline,
   elapsedClock,
   triggerCall,
   triggersOf,
-} from "../slack/trigger_calls.ts";
+} from "../slack/mod.ts";
 import { type SlackClient, WORKFLOWS } from "../context.ts";
 
 /** Minutes past the hour at which reconciliation runs. */

@@ -17,16 +17,16 @@
  *
  * @module
  */
-import { Deadline } from "../slack/deadline.ts";
-import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
+  Deadline,
   elapsedClock,
   type TriggerArgs,
   triggerCall,
-} from "../slack/trigger_calls.ts";
+} from "../slack/mod.ts";
+import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import { type SlackClient, WORKFLOWS } from "../context.ts";
 
-export { type ListedTrigger, triggersOf } from "../slack/trigger_calls.ts";
+export { type ListedTrigger, triggersOf } from "../slack/mod.ts";
 
 /**
  * What a scheduled trigger asks the app to look at: `resume` finishes a

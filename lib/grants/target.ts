@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { adminConsoleUrl, deviceName, escapeMrkdwn } from "../devices/text.ts";
+import { adminConsoleUrl, deviceName, escapeMrkdwn } from "../devices/mod.ts";
 import type { Device } from "../tailscale/mod.ts";
 
 /** The device a posture attribute is set on, or the group a login joins. */

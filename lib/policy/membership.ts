@@ -13,8 +13,7 @@ import {
   PolicyFileError,
   removeMember,
 } from "./group_members.ts";
-import { TailscaleApiError } from "../tailscale/errors.ts";
-import type { TailscaleClient } from "../tailscale/client.ts";
+import { TailscaleApiError, type TailscaleClient } from "../tailscale/mod.ts";
 
 /** Attempts per change before a run of concurrent edits wins. */
 export const MAX_POLICY_ATTEMPTS = 5;

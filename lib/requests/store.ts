@@ -17,10 +17,9 @@ import { z } from "zod";
 import { LiveRequestsDatastore } from "../../datastores/live_requests.ts";
 import { RequestsDatastore } from "../../datastores/requests.ts";
 import type { AccessRequest } from "./access_request.ts";
-import { parseJson } from "../slack/payloads.ts";
-import type { Device } from "../tailscale/mod.ts";
-import { DeviceSchema } from "../tailscale/schemas.ts";
-import type { Target } from "../grants/target.ts";
+import { parseJson } from "../slack/mod.ts";
+import { type Device, DeviceSchema } from "../tailscale/mod.ts";
+import type { Target } from "../grants/mod.ts";
 import { type SlackClient } from "../context.ts";
 
 /**

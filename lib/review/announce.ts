@@ -9,8 +9,8 @@ import {
   type Outcome,
   requesterOutcomeMessage,
   type RequestSummary,
-} from "../blocks/approval_messages.ts";
-import { type MessageRef, post, update } from "../slack/messages.ts";
+} from "../blocks/mod.ts";
+import { type MessageRef, post, update } from "../slack/mod.ts";
 
 /**
  * Tells everyone how a request ended: the approver's prompt (when there is

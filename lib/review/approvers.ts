@@ -6,11 +6,7 @@
  */
 import type { Profile } from "../config_schema.ts";
 import type { SlackClient } from "../context.ts";
-import {
-  lookupPerson,
-  type SlackPerson,
-  toPerson,
-} from "../people/slack_people.ts";
+import { lookupPerson, type SlackPerson, toPerson } from "../people/mod.ts";
 
 /** Radio buttons can show at most this many approvers. */
 export const MAX_RADIO_APPROVERS = 10;

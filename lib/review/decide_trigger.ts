@@ -7,7 +7,7 @@
  * @module
  */
 import { errorText } from "../text.ts";
-import { triggerCall, triggersOf } from "../slack/trigger_calls.ts";
+import { triggerCall, triggersOf } from "../slack/mod.ts";
 import { type SlackClient, WORKFLOWS } from "../context.ts";
 
 /** The trigger's name, as `slack trigger list` shows it. */

@@ -6,34 +6,8 @@
  *
  * @module
  */
-import type { AccessRequest } from "../requests/access_request.ts";
-import { approverGroupMembers, approverProblem } from "./approvers.ts";
-import { lookupPerson, type SlackPerson } from "../people/slack_people.ts";
 import {
-  approvalRequestMessage,
-  grantInProgressMessage,
-  grantInProgressText,
-  noticeMessage,
-  type Outcome,
-  requestSentMessage,
-  type RequestSummary,
-  slackDate,
-} from "../blocks/approval_messages.ts";
-import { type Config, findProfile, type Profile } from "../config_schema.ts";
-import { grantComment } from "../grants/comment.ts";
-import { formatDuration } from "../durations.ts";
-import { invalidateDeviceIndex } from "../devices/device_index.ts";
-import { externalDeviceText } from "../devices/checks.ts";
-import {
-  cancelEvents,
-  grantEvents,
-  pendingEvents,
-  scheduleEvents,
-} from "../grants/schedule.ts";
-import { errorText as textOf } from "../text.ts";
-import { type MessageRef, post, update } from "../slack/messages.ts";
-import { announceOutcome } from "./announce.ts";
-import {
+  type AccessRequest,
   CLAIM_LEASE_MS,
   claimDecision,
   claimIsStale,
@@ -49,21 +23,43 @@ import {
   targetOf,
   withEvent,
   withNotified,
-} from "../requests/store.ts";
+} from "../requests/mod.ts";
+import { approverGroupMembers, approverProblem } from "./approvers.ts";
+import { lookupPerson, type SlackPerson } from "../people/mod.ts";
+import {
+  approvalRequestMessage,
+  grantInProgressMessage,
+  grantInProgressText,
+  noticeMessage,
+  type Outcome,
+  requestSentMessage,
+  type RequestSummary,
+  slackDate,
+} from "../blocks/mod.ts";
+import { type Config, findProfile, type Profile } from "../config_schema.ts";
+import {
+  cancelEvents,
+  ensureReconcileSchedule,
+  extensionProblem,
+  grantComment,
+  grantEvents,
+  GroupGrantError,
+  joinGroup,
+  pendingEvents,
+  scheduleEvents,
+  type Target,
+} from "../grants/mod.ts";
+import { formatDuration } from "../durations.ts";
+import { externalDeviceText, invalidateDeviceIndex } from "../devices/mod.ts";
+import { errorText as textOf } from "../text.ts";
+import { type Deadline, type MessageRef, post, update } from "../slack/mod.ts";
+import { announceOutcome } from "./announce.ts";
 import {
   TailscaleApiError,
   type TailscaleClient,
   tailscaleFromEnv,
 } from "../tailscale/mod.ts";
-import {
-  extensionProblem,
-  GroupGrantError,
-  joinGroup,
-} from "../grants/group_grants.ts";
-import { missingGroupText, readGroup } from "../policy/membership.ts";
-import { ensureReconcileSchedule } from "../grants/reconcile_schedule.ts";
-import type { Target } from "../grants/target.ts";
-import type { Deadline } from "../slack/deadline.ts";
+import { missingGroupText, readGroup } from "../policy/mod.ts";
 import { decideTriggerUrl } from "./decide_trigger.ts";
 import { type SlackClient } from "../context.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SlackMessage } from "../blocks/approval_messages.ts";
+import type { SlackMessage } from "../blocks/mod.ts";
 import { type SlackClient } from "../context.ts";
 
 /** Where a posted message lives, for later updates. */

@@ -18,7 +18,7 @@ import {
   TokenResponseSchema,
   UserListSchema,
 } from "./schemas.ts";
-import type { Deadline } from "../slack/deadline.ts";
+import type { Deadline } from "../slack/mod.ts";
 import type { TailscaleSettings } from "./settings.ts";
 import type { CachedToken, TokenCache } from "./token_cache.ts";
 

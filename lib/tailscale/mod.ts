@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Deadline } from "../slack/deadline.ts";
+import type { Deadline } from "../slack/mod.ts";
 import { TailscaleClient } from "./client.ts";
 import { readTailscaleSettings } from "./settings.ts";
 import { datastoreTokenCache } from "./token_cache.ts";
@@ -24,6 +24,7 @@ export type {
 export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";
 export type { TailscaleErrorKind } from "./errors.ts";
 export type { Device } from "./schemas.ts";
+export { DeviceSchema } from "./schemas.ts";
 export { REQUIRED_VARIABLES } from "./settings.ts";
 
 /** Either a ready client, or the environment variables still to set. */
