@@ -14,6 +14,12 @@ import {
 import { formatDuration } from "../durations.ts";
 import type { Device } from "../tailscale/mod.ts";
 import { type Target, targetLink, targetName } from "../grants/mod.ts";
+import {
+  type Block,
+  mrkdwn,
+  type SlackMessage,
+  type WorkflowButton,
+} from "./block_kit.ts";
 
 /** Longest note or reason an approver may give. */
 export const MAX_NOTE_LENGTH = 300;
@@ -31,11 +37,6 @@ export type Decision = typeof DECISIONS[number];
  * workflow, with the request as a customizable input.
  */
 export type DecisionLink = { url: string; requestId: string };
-
-// deno-lint-ignore no-explicit-any
-type Block = Record<string, any>;
-/** A message: fallback text (notifications, screen readers) and blocks. */
-export type SlackMessage = { text: string; blocks: Block[] };
 
 /** A request with its profile and device resolved. */
 export type RequestSummary = {
@@ -135,14 +136,19 @@ function summaryBlocks(s: RequestSummary, headline: string): Block[] {
       type: "section",
       block_id: "summary",
       text: { type: "mrkdwn", text: headline },
-      fields: targetFields(s).map((text) => ({ type: "mrkdwn", text })),
+      fields: targetFields(s).map(mrkdwn),
     },
     ...(foreign
-      ? [{
-        type: "section",
-        block_id: "foreign_device",
-        text: { type: "mrkdwn", text: `:warning: *${escapeMrkdwn(foreign)}*` },
-      }]
+      ? [
+        {
+          type: "section",
+          block_id: "foreign_device",
+          text: {
+            type: "mrkdwn",
+            text: `:warning: *${escapeMrkdwn(foreign)}*`,
+          },
+        } satisfies Block,
+      ]
       : []),
     {
       type: "section",
@@ -167,7 +173,7 @@ function decisionButton(
   decision: Decision,
   text: string,
   style?: "primary" | "danger",
-): Block {
+): WorkflowButton {
   return {
     type: "workflow_button",
     action_id: `decide_${decision}`,

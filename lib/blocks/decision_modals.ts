@@ -5,7 +5,7 @@
  * @module
  */
 import { MAX_NOTE_LENGTH } from "./approval_messages.ts";
-import type { ModalView } from "./request_form.ts";
+import type { ModalView } from "./block_kit.ts";
 
 /** callback_id of the deny modal (routes its submission). */
 export const DENY_MODAL_CALLBACK_ID = "deny_reason";

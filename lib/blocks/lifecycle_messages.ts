@@ -8,7 +8,8 @@
 import type { Profile } from "../config_schema.ts";
 import { escapeMrkdwn } from "../devices/mod.ts";
 import type { Target } from "../grants/mod.ts";
-import { onTarget, slackDate, type SlackMessage } from "./approval_messages.ts";
+import { onTarget, slackDate } from "./approval_messages.ts";
+import type { SectionBlock, SlackMessage } from "./block_kit.ts";
 
 /** Name of the "My Tailscale access" workflow input that opens an extension. */
 export const EXTEND_INPUT = "extend";
@@ -26,7 +27,7 @@ function what(g: GrantFacts): string {
   return `*${escapeMrkdwn(g.profile.description)}* ${onTarget(g.target)}`;
 }
 
-function section(blockId: string, text: string) {
+function section(blockId: string, text: string): SectionBlock {
   return { type: "section", block_id: blockId, text: { type: "mrkdwn", text } };
 }
 

@@ -10,7 +10,7 @@
 import type { LoginOverride } from "../people/mod.ts";
 import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { slackDate } from "./approval_messages.ts";
-import type { ModalView } from "./request_form.ts";
+import { type Block, type ModalView, mrkdwn, plain } from "./block_kit.ts";
 
 /** callback_id of the loading view and the form (routes submit and close). */
 export const LOGIN_OVERRIDES_CALLBACK_ID = "login_overrides";
@@ -47,10 +47,6 @@ export type LoginListInput = {
   listError?: string;
 };
 
-// deno-lint-ignore no-explicit-any
-type Block = Record<string, any>;
-const plain = (text: string) => ({ type: "plain_text" as const, text });
-const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text });
 const TITLE = plain("Tailscale logins");
 /** Slack's limit on a section's text. */
 const MAX_SECTION_TEXT = 3000;

@@ -7,3 +7,4 @@ export * from "./lifecycle_messages.ts";
 export * from "./login_overrides_view.ts";
 export * from "./my_access_view.ts";
 export * from "./request_form.ts";
+export * from "./block_kit.ts";

@@ -11,7 +11,14 @@ import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { durationChoices, formatDuration } from "../durations.ts";
 import { FIELD } from "../slack/mod.ts";
 import { MAX_NOTE_LENGTH, slackDate } from "./approval_messages.ts";
-import { approverBlock, type ModalView, reasonBlock } from "./request_form.ts";
+import { approverBlock, reasonBlock } from "./request_form.ts";
+import {
+  type Block,
+  type Button,
+  type ModalView,
+  mrkdwn,
+  plain,
+} from "./block_kit.ts";
 
 /** callback_id of the list modal. */
 export const MY_ACCESS_CALLBACK_ID = "my_access";
@@ -102,11 +109,6 @@ export type MyAccessInput = {
   now: Date;
 };
 
-// deno-lint-ignore no-explicit-any
-type Block = Record<string, any>;
-const plain = (text: string) => ({ type: "plain_text" as const, text });
-const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text });
-
 function statusLine(status: TailscaleStatus): string | null {
   switch (status.kind) {
     case "as_granted":
@@ -140,7 +142,7 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   }\`\nApproved by <@${g.approverId}> · ends ${
     slackDate(g.expiresAt)
   } (${left} left)`;
-  const buttons: Block[] = [];
+  const buttons: Button[] = [];
   if (g.mine && g.extensionRoom >= 60) {
     buttons.push({
       type: "button",
@@ -178,14 +180,22 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   return [
     { type: "section", block_id: `grant:${g.id}`, text: mrkdwn(text) },
     ...(status
-      ? [{
-        type: "context",
-        block_id: `status:${g.id}`,
-        elements: [mrkdwn(status)],
-      }]
+      ? [
+        {
+          type: "context",
+          block_id: `status:${g.id}`,
+          elements: [mrkdwn(status)],
+        } satisfies Block,
+      ]
       : []),
     ...(buttons.length
-      ? [{ type: "actions", block_id: `act:${g.id}`, elements: buttons }]
+      ? [
+        {
+          type: "actions",
+          block_id: `act:${g.id}`,
+          elements: buttons,
+        } satisfies Block,
+      ]
       : []),
   ];
 }
@@ -231,7 +241,7 @@ export function myAccessView(input: MyAccessInput): ModalView {
       text: mrkdwn(truncate(input.notice, 3000)),
     });
   }
-  const heading = (text: string, id: string) => ({
+  const heading = (text: string, id: string): Block => ({
     type: "header",
     block_id: id,
     text: plain(text),

@@ -13,27 +13,18 @@ import {
   formatDuration,
 } from "../durations.ts";
 import { FIELD } from "../slack/mod.ts";
+import {
+  type Block,
+  type ModalView,
+  mrkdwn,
+  type OptionObject,
+  plain,
+} from "./block_kit.ts";
 
 /** callback_id of the request modal (routes its submission). */
 export const REQUEST_FORM_CALLBACK_ID = "request_access_form";
 /** Longest reason accepted; keeps the Tailscale comment within 200 characters. */
 export const MAX_REASON_LENGTH = 120;
-
-// deno-lint-ignore no-explicit-any
-type Block = Record<string, any>;
-/** A modal view. */
-export type ModalView = {
-  type: "modal";
-  callback_id?: string;
-  title: { type: "plain_text"; text: string };
-  submit?: { type: "plain_text"; text: string };
-  close: { type: "plain_text"; text: string };
-  blocks: Block[];
-  private_metadata?: string;
-  notify_on_close?: boolean;
-};
-
-const plain = (text: string) => ({ type: "plain_text" as const, text });
 
 /** Everything the form shows. */
 export type RequestFormInput = {
@@ -181,7 +172,7 @@ export function approverBlock(
   now: Date,
 ): Block {
   const base = {
-    type: "input",
+    type: "input" as const,
     block_id: profileBlockId(FIELD.approver, profile),
     label: plain("Who should approve?"),
   };
@@ -209,14 +200,11 @@ export function approverBlock(
       };
     }
     case "choices": {
-      const options = field.approvers.map((p) => ({
-        text: {
-          type: "mrkdwn",
-          text: truncate(
-            `*${escapeMrkdwn(p.name)}*${p.id === requesterId ? " (you)" : ""}`,
-            75,
-          ),
-        },
+      const options = field.approvers.map((p): OptionObject => ({
+        text: mrkdwn(truncate(
+          `*${escapeMrkdwn(p.name)}*${p.id === requesterId ? " (you)" : ""}`,
+          75,
+        )),
         description: plain(`Local time ${localTime(p, now)}`),
         value: p.id,
       }));
