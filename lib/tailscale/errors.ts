@@ -157,3 +157,20 @@ function describe(init: ErrorInit): string {
       return `The policy file changed while ${init.operation}${status}. ${said}`;
   }
 }
+
+/**
+ * A missing-scope error named for the scopes this operation needs (rather
+ * than the app's usual ones); any other error as it was.
+ *
+ * @example
+ * ```ts
+ * await call().catch((e) => {
+ *   throw withScopes(e, ["policy_file"]);
+ * });
+ * ```
+ */
+export function withScopes(e: unknown, scopes: readonly string[]): unknown {
+  return e instanceof TailscaleApiError && e.kind === "scope"
+    ? e.needing(scopes)
+    : e;
+}

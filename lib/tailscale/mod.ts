@@ -9,18 +9,16 @@ import { readTailscaleSettings } from "./settings.ts";
 import { datastoreTokenCache } from "./token_cache.ts";
 import type { SlackClient } from "../context.ts";
 
-export {
-  FULL_LISTING_TIMEOUT_MS,
-  MAX_COMMENT_LENGTH,
-  TailscaleClient,
-} from "./client.ts";
+export { TailscaleClient } from "./client.ts";
+export { MAX_COMMENT_LENGTH } from "./attributes.ts";
 export type {
   AttributeValue,
   DeviceAttributes,
-  DeviceFilter,
-  PolicyValidation,
   PostureAttributeWrite,
-} from "./client.ts";
+} from "./attributes.ts";
+export type { DeviceFilter } from "./devices.ts";
+export type { PolicyValidation } from "./policy_file.ts";
+export { FULL_LISTING_TIMEOUT_MS } from "./timing.ts";
 export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";
 export type { TailscaleErrorKind } from "./errors.ts";
 export type { Device } from "./schemas.ts";
