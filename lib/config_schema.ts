@@ -56,6 +56,12 @@ const UsergroupId = z.string().regex(/^S[A-Z0-9]{6,}$/, {
     'must be a Slack user group ID such as "S0614TZR7" (group details → copy group ID), not its @handle',
 });
 
+/** A whole number of seconds; each field adds its own bounds. */
+function wholeSeconds() {
+  return z.number({ message: "must be a number of seconds" })
+    .int({ message: "must be a whole number of seconds" });
+}
+
 // Trimmed and lower-cased first: Slack and Tailscale compare emails that way.
 const Email = z.string().trim().toLowerCase().pipe(
   z.email({ message: "must be an email address" }),
@@ -79,8 +85,7 @@ export const ProfileSchema = z.object({
    */
   group: GroupName.optional(),
   /** Longest grant offered, in seconds. */
-  maxSeconds: z.number({ message: "must be a number of seconds" })
-    .int({ message: "must be a whole number of seconds" })
+  maxSeconds: wholeSeconds()
     .positive({ message: "must be positive" })
     .max(MAX_SECONDS_LIMIT, {
       message: `must be at most ${MAX_SECONDS_LIMIT} (7 days)`,
@@ -104,16 +109,14 @@ export const ProfileSchema = z.object({
    * Longest a grant may run in all, from its start through every extension,
    * in seconds. Defaults to `maxSeconds` (no extension beyond it).
    */
-  maxExtendedSeconds: z.number({ message: "must be a number of seconds" })
-    .int({ message: "must be a whole number of seconds" })
+  maxExtendedSeconds: wholeSeconds()
     .positive({ message: "must be positive" })
     .max(MAX_EXTENDED_SECONDS_LIMIT, {
       message: `must be at most ${MAX_EXTENDED_SECONDS_LIMIT} (30 days)`,
     })
     .optional(),
   /** How long a request waits for a decision before it expires, in seconds. */
-  requestTimeoutSeconds: z.number({ message: "must be a number of seconds" })
-    .int({ message: "must be a whole number of seconds" })
+  requestTimeoutSeconds: wholeSeconds()
     .min(300, { message: "must be at least 300 (5 minutes)" })
     .max(MAX_SECONDS_LIMIT, {
       message: `must be at most ${MAX_SECONDS_LIMIT} (7 days)`,
@@ -220,9 +223,22 @@ export class ConfigError extends Error {
 }
 
 /**
- * Validates raw configuration and fills in defaults.
+ * Validates raw configuration and fills in defaults. `config.ts` calls it
+ * on the admin's object, so a mistake stops the app at load time.
  *
  * @throws {ConfigError} naming every offending profile and field.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig({
+ *   profiles: [{ description: "Production", attribute: "custom:prod" }],
+ * });
+ * config.profiles[0].maxSeconds; // 86400 (the default)
+ * config.profiles[0].key; // "custom:prod"
+ *
+ * parseConfig({ profiles: [{ description: "Prod", attribute: "prodAccess" }] });
+ * // throws ConfigError: profile 1 ("Prod") field "attribute": must start with "custom:"
+ * ```
  */
 export function parseConfig(raw: unknown): Config {
   const result = ConfigSchema.safeParse(raw);
@@ -244,21 +260,29 @@ function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
     const where = field === undefined
       ? ""
       : ` field "${[field, ...rest].join(".")}"`;
-    const message = issue.code === "unrecognized_keys"
-      ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`
-      : issue.message;
-    return `profile ${index + 1}${name}${where}: ${message}`;
+    return `profile ${index + 1}${name}${where}: ${messageOf(issue)}`;
   }
   const where = issue.path.length ? `"${issue.path.join(".")}"` : "config";
-  const message = issue.code === "unrecognized_keys"
+  return `${where}: ${messageOf(issue)}`;
+}
+
+/** zod's message, except that unknown fields are named. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  return issue.code === "unrecognized_keys"
     ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`
     : issue.message;
-  return `${where}: ${message}`;
 }
 
 /**
  * Finds a profile by its key (its attribute or group: the profile's
- * identity, stored on every request as `attribute`).
+ * identity, stored on every request as `attribute`). Undefined when the
+ * profile has since been removed from `config.ts`.
+ *
+ * @example
+ * ```ts
+ * const profile = findProfile(config, request.attribute);
+ * if (!profile) return; // the profile was removed since the request
+ * ```
  */
 export function findProfile(
   config: Config,

@@ -29,6 +29,11 @@ export const PRESET_SECONDS: readonly number[] = [
  * The durations a profile offers: every preset up to `maxSeconds`, and
  * `maxSeconds` itself when it is not a preset, so that a profile's maximum is
  * always offered exactly (never rounded down, never an empty list).
+ *
+ * @example
+ * ```ts
+ * durationChoices(3 * 3600); // [300, 900, 1800, 3600, 7200, 10800]
+ * ```
  */
 export function durationChoices(maxSeconds: number): number[] {
   const choices = PRESET_SECONDS.filter((s) => s <= maxSeconds);
@@ -36,7 +41,16 @@ export function durationChoices(maxSeconds: number): number[] {
   return choices;
 }
 
-/** The duration preselected in the form: one hour if offered, else the longest offered below it. */
+/**
+ * The duration preselected in the form: one hour if offered, else the
+ * longest offered below it.
+ *
+ * @example
+ * ```ts
+ * defaultDuration(86_400); // 3600
+ * defaultDuration(900); // 900
+ * ```
+ */
 export function defaultDuration(maxSeconds: number): number {
   return Math.min(HOUR, maxSeconds);
 }
@@ -44,6 +58,12 @@ export function defaultDuration(maxSeconds: number): number {
 /**
  * A duration in words: "1 hour", "90 minutes", "1 day 6 hours",
  * "45 seconds".
+ *
+ * @example
+ * ```ts
+ * formatDuration(5400); // "90 minutes"
+ * formatDuration(108_000); // "1 day 6 hours"
+ * ```
  */
 export function formatDuration(seconds: number): string {
   const parts: string[] = [];

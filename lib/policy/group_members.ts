@@ -20,7 +20,10 @@ import {
   printParseErrorCode,
 } from "jsonc-parser";
 
-/** The policy file is not HuJSON the editor can work on. */
+/**
+ * The policy file is not HuJSON the editor can work on, or Tailscale would
+ * not accept the edit: the message says which, for the person told.
+ */
 export class PolicyFileError extends Error {
   constructor(message: string) {
     super(message);
@@ -59,6 +62,12 @@ function groupNode(tree: Node, group: string): Node | undefined {
  *
  * @throws {PolicyFileError} when the file is not HuJSON or the group is not
  * a list of strings.
+ *
+ * @example
+ * ```ts
+ * groupMembers('{"groups": {"group:prod": ["alice@example.com"]}}', "group:prod");
+ * // ["alice@example.com"]
+ * ```
  */
 export function groupMembers(text: string, group: string): string[] | null {
   const node = groupNode(parse(text), group);
@@ -90,6 +99,11 @@ function formattingOf(text: string): FormattingOptions {
  *
  * @throws {PolicyFileError} when the group does not exist: groups are never
  * created silently.
+ *
+ * @example
+ * ```ts
+ * const { text: edited, changed } = addMember(text, "group:prod", "bob@example.com");
+ * ```
  */
 export function addMember(
   text: string,
@@ -173,6 +187,11 @@ function cutEdit(text: string, node: Node, i: number): Edit | null {
 /**
  * Removes every entry equal to `member` (case-insensitively) from `group`;
  * unchanged when it is not there or the group is gone.
+ *
+ * @example
+ * ```ts
+ * const { text: edited } = removeMember(text, "group:prod", "bob@example.com");
+ * ```
  */
 export function removeMember(
   text: string,

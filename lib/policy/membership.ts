@@ -74,6 +74,17 @@ async function change(
  *
  * @throws {PolicyFileError} when the group does not exist (it is never
  * created) or Tailscale would not accept the result.
+ *
+ * @example
+ * ```ts
+ * const { changed } = await addToGroup(tailscale, "group:prod", login, () =>
+ *   // Mark the request "adding" first, so a crash mid-write leaves a trace.
+ *   saveRecord({ ...record, membership: "adding" })
+ * );
+ * if (!changed) {
+ *   // Already a member: the app must not remove them when access ends.
+ * }
+ * ```
  */
 export function addToGroup(
   tailscale: TailscaleClient,
@@ -92,6 +103,12 @@ export function addToGroup(
 /**
  * The members of `group` in the current policy file, or null when the file
  * has no such group.
+ *
+ * @example
+ * ```ts
+ * const members = await readGroup(tailscale, "group:prod");
+ * if (members === null) console.log(missingGroupText("group:prod"));
+ * ```
  */
 export async function readGroup(
   tailscale: TailscaleClient,
@@ -111,7 +128,14 @@ export function missingGroupText(group: string): string {
   return `The group \`${group}\` does not exist in the tailnet policy file, so nobody can be added to it. A tailnet admin has to add it to the policy file first (this app never creates groups).`;
 }
 
-/** Removes `login` from `group`; `changed: false` when they were not in it. */
+/**
+ * Removes `login` from `group`; `changed: false` when they were not in it.
+ *
+ * @example
+ * ```ts
+ * await removeFromGroup(tailscale, "group:prod", "alice@example.com");
+ * ```
+ */
 export function removeFromGroup(
   tailscale: TailscaleClient,
   group: string,
