@@ -2,12 +2,10 @@ import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import {
   DECISION_TEXT_FIELD,
+  decisionModal,
   DECISIONS,
   DENY_MODAL_CALLBACK_ID,
-  denyModal,
-  MAX_NOTE_LENGTH,
   NOTE_MODAL_CALLBACK_ID,
-  noteModal,
 } from "../lib/blocks/mod.ts";
 import {
   checkPayload,
@@ -17,6 +15,14 @@ import {
   ViewSubmissionSchema,
 } from "../lib/slack/mod.ts";
 import { RequestStore } from "../lib/requests/mod.ts";
+import {
+  type CollectedDecision,
+  DECISION_UNREADABLE_TEXT,
+  decisionNotSentText,
+  FORM_UNREADABLE_TEXT,
+  mayStillDecide,
+  submittedDecision,
+} from "../lib/review/mod.ts";
 
 /**
  * Step 1 of a decision: what the approver's button asked for. Approve goes
@@ -61,12 +67,15 @@ const InputsSchema = z.object({
 
 const MetadataSchema = z.object({ request_id: z.string().min(1) });
 
-type Outputs = {
-  request_id: string;
-  decision: "approve" | "deny" | "none";
-  note: string;
-  actor: string;
-};
+type Outputs = CollectedDecision;
+
+/** The modal's answer that shows `text` under its field. */
+function fieldError(text: string) {
+  return {
+    response_action: "errors",
+    errors: { [DECISION_TEXT_FIELD]: text },
+  } as const;
+}
 
 export default SlackFunction(
   CollectDecisionFunction,
@@ -76,7 +85,7 @@ export default SlackFunction(
       inputs,
       "collect_decision: inputs",
     );
-    if (!checked.ok) return { error: "The decision could not be read." };
+    if (!checked.ok) return { error: DECISION_UNREADABLE_TEXT };
     const { interactivity, request_id, decision } = checked.data;
     const actor = interactivity.interactor.id;
     const outputs = (
@@ -90,15 +99,10 @@ export default SlackFunction(
     // else why not.
     const record = await new RequestStore(client).get(request_id)
       .catch(() => null);
-    if (
-      !record || record.state !== "pending" || record.approver !== actor
-    ) return outputs("none");
-    const view = decision === "deny"
-      ? denyModal(record.requester, request_id)
-      : noteModal(record.requester, request_id);
+    if (!record || !mayStillDecide(record, actor)) return outputs("none");
     const opened = await client.views.open({
       interactivity_pointer: interactivity.interactivity_pointer,
-      view,
+      view: decisionModal(decision, record.requester, request_id),
     });
     if (opened.ok) return { completed: false };
     // The same click delivered again: the modal is already open.
@@ -121,45 +125,24 @@ export default SlackFunction(
         "collect_decision: metadata",
       )
       : submitted;
-    if (!submitted.ok || !meta.ok) {
-      return {
-        response_action: "errors",
-        errors: {
-          [DECISION_TEXT_FIELD]:
-            "This form could not be read. Close it and try again.",
-        },
-      };
-    }
+    if (!submitted.ok || !meta.ok) return fieldError(FORM_UNREADABLE_TEXT);
     const { user, view, function_data } = submitted.data;
-    const text = typedText(view.state.values, DECISION_TEXT_FIELD)
-      .slice(0, MAX_NOTE_LENGTH);
-    const deny = (body.view as { callback_id?: string } | undefined)
-      ?.callback_id === DENY_MODAL_CALLBACK_ID;
-    if (deny && !text) {
-      return {
-        response_action: "errors",
-        errors: {
-          [DECISION_TEXT_FIELD]: "Say why, so the requester knows.",
-        },
-      };
-    }
+    const decided = submittedDecision(
+      (body.view as { callback_id?: string } | undefined)?.callback_id,
+      typedText(view.state.values, DECISION_TEXT_FIELD),
+    );
+    if (!decided.ok) return fieldError(decided.error);
     const done = await client.functions.completeSuccess({
       function_execution_id: function_data.execution_id,
       outputs: {
         request_id: meta.data.request_id,
-        decision: deny ? "deny" : "approve",
-        note: text,
+        decision: decided.decision,
+        note: decided.note,
         actor: user.id,
       } satisfies Outputs,
     });
     if (!done.ok && done.error !== "function_execution_not_found") {
-      return {
-        response_action: "errors",
-        errors: {
-          [DECISION_TEXT_FIELD]:
-            `Your decision could not be sent (${done.error}). Try again.`,
-        },
-      };
+      return fieldError(decisionNotSentText(String(done.error)));
     }
   },
 ).addViewClosedHandler(

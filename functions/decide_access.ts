@@ -2,7 +2,11 @@ import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import { config } from "../config.ts";
 import { checkPayload, Deadline } from "../lib/slack/mod.ts";
-import { decisionContext, handleDecision } from "../lib/review/mod.ts";
+import {
+  DECISION_UNREADABLE_TEXT,
+  decisionContext,
+  handleDecision,
+} from "../lib/review/mod.ts";
 
 /**
  * Step 2 of a decision: checks that the clicker may decide, claims the
@@ -47,7 +51,7 @@ export default SlackFunction(
   DecideAccessFunction,
   async ({ inputs, env, client }) => {
     const checked = checkPayload(InputsSchema, inputs, "decide_access: inputs");
-    if (!checked.ok) return { error: "The decision could not be read." };
+    if (!checked.ok) return { error: DECISION_UNREADABLE_TEXT };
     const { request_id, decision, note, actor } = checked.data;
     return await handleDecision(
       decisionContext(

@@ -1,6 +1,7 @@
 /**
- * Messages about a request: the approver's prompt and everyone's outcome
- * notices, as pure Block Kit builders.
+ * Messages about a request: the summary every message about it shows, the
+ * approver's prompt, and plain notices, as pure Block Kit builders. How a
+ * request ended is in `outcome_messages.ts`.
  *
  * @module
  */
@@ -13,7 +14,7 @@ import {
 } from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
 import type { Device } from "../tailscale/mod.ts";
-import { type Target, targetLink, targetName } from "../grants/mod.ts";
+import { type Target, targetLink } from "../grants/mod.ts";
 import {
   type Block,
   mrkdwn,
@@ -52,26 +53,6 @@ export type RequestSummary = {
   /** For an extension: when the access would end if approved. */
   extendsUntil?: Date;
 };
-
-/** How a request ended. */
-export type Outcome =
-  | {
-    kind: "granted";
-    expiresAt: Date;
-    selfApproved: boolean;
-    note?: string;
-    /**
-     * A group grant whose login was already in the group: the app added
-     * nothing, and will remove nothing when the access ends.
-     */
-    alreadyMember?: boolean;
-  }
-  | { kind: "denied"; reason?: string }
-  | { kind: "failed"; error: string }
-  | { kind: "expired" }
-  | { kind: "cancelled" }
-  /** Approved; the grant did not fit in its handler and is being finished. */
-  | { kind: "in_progress" };
 
 /** "on <device>" or "in `group:prod` as `login`". */
 export function onTarget(target: Target): string {
@@ -167,6 +148,11 @@ function requestHeadline(s: RequestSummary): string {
     : `<@${s.requesterId}> requests access to ${profile}.`;
 }
 
+/** The request's summary under its headline, as every message shows it. */
+export function requestBlocks(s: RequestSummary): Block[] {
+  return summaryBlocks(s, requestHeadline(s));
+}
+
 /** A workflow button that runs the decision workflow for one request. */
 function decisionButton(
   link: DecisionLink,
@@ -206,7 +192,7 @@ export function approvalRequestMessage(
       s.extendsUntil ? "asks to extend" : "requests"
     } Tailscale access to ${s.profile.description}`,
     blocks: [
-      ...summaryBlocks(s, requestHeadline(s)),
+      ...requestBlocks(s),
       {
         type: "actions",
         block_id: "decision",
@@ -215,66 +201,6 @@ export function approvalRequestMessage(
           decisionButton(link, "approve_note", "Approve with note…"),
           decisionButton(link, "deny", "Deny…", "danger"),
         ],
-      },
-    ],
-  };
-}
-
-/** Says that a group grant changed nothing because the login was a member. */
-function alreadyMemberNote(s: RequestSummary, o: Outcome): string {
-  return o.kind === "granted" && o.alreadyMember && s.target.kind === "group"
-    ? ` \`${
-      escapeMrkdwn(s.target.login)
-    }\` was already a member of \`${s.target.group}\` before this grant, so the app added nothing and will not remove them when it ends.`
-    : "";
-}
-
-/** ` Note: "…"` for a decision that has one. */
-function quoted(label: string, text: string | undefined): string {
-  return text ? ` ${label}: “${escapeMrkdwn(text)}”` : "";
-}
-
-function outcomeLine(s: RequestSummary, o: Outcome): string {
-  switch (o.kind) {
-    case "granted":
-      return `:white_check_mark: ${
-        o.selfApproved ? "Self-approved" : "Approved"
-      } by <@${s.approverId}>. Access is active until ${
-        slackDate(o.expiresAt)
-      }.${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
-    case "denied":
-      return `:x: Denied by <@${s.approverId}>.${
-        quoted("Reason", o.reason)
-      } Nothing was changed in Tailscale.`;
-    case "failed":
-      return `:warning: Approved by <@${s.approverId}>, but the grant *failed*: ${
-        escapeMrkdwn(o.error)
-      } Access was not granted.`;
-    case "expired":
-      return `:hourglass: Nobody decided in time, so the request expired. Nothing was changed in Tailscale.`;
-    case "cancelled":
-      return `:leftwards_arrow_with_hook: Cancelled by <@${s.requesterId}>. Nothing was changed in Tailscale.`;
-    case "in_progress":
-      return `:hourglass_flowing_sand: Approved by <@${s.approverId}>. Tailscale is slow to answer, so the grant is being finished; everyone is told when it is done.`;
-  }
-}
-
-/**
- * A decided request: the summary with its outcome and no buttons. Replaces
- * the approver's prompt and is what the notify channel is sent.
- */
-export function decidedApprovalMessage(
-  s: RequestSummary,
-  o: Outcome,
-): SlackMessage {
-  return {
-    text: plainOutcome(s, o),
-    blocks: [
-      ...summaryBlocks(s, requestHeadline(s)),
-      {
-        type: "context",
-        block_id: "outcome",
-        elements: [{ type: "mrkdwn", text: outcomeLine(s, o) }],
       },
     ],
   };
@@ -295,95 +221,6 @@ export function requestSentMessage(s: RequestSummary): SlackMessage {
       text: { type: "mrkdwn", text },
     }],
   };
-}
-
-/** Tells the requester how their request ended. */
-export function requesterOutcomeMessage(
-  s: RequestSummary,
-  o: Outcome,
-): SlackMessage {
-  const what = `*${escapeMrkdwn(s.profile.description)}* ${onTarget(s.target)}`;
-  let text: string;
-  switch (o.kind) {
-    case "granted":
-      text = `:white_check_mark: Your ${
-        s.extendsUntil ? "extended " : ""
-      }access to ${what} is active until ${slackDate(o.expiresAt)} (${
-        o.selfApproved ? "self-approved" : `approved by <@${s.approverId}>`
-      }).${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
-      break;
-    case "denied":
-      text = `:x: <@${s.approverId}> denied your ${
-        s.extendsUntil ? "extension " : ""
-      }request for ${what}.${quoted("Reason", o.reason)}`;
-      break;
-    case "expired":
-      text =
-        `:hourglass: Your request for ${what} expired: <@${s.approverId}> did not decide in time. Nothing was granted; you can ask again.`;
-      break;
-    case "cancelled":
-      text =
-        `:leftwards_arrow_with_hook: You cancelled your request for ${what}.`;
-      break;
-    case "failed":
-      text =
-        `:warning: <@${s.approverId}> approved your request for ${what}, but the grant *failed*: ${
-          escapeMrkdwn(o.error)
-        } You do not have access. Try again later or ask a tailnet admin.`;
-      break;
-    case "in_progress":
-      text =
-        `:hourglass_flowing_sand: <@${s.approverId}> approved your request for ${what}. Tailscale is slow to answer, so the grant is being finished; you will hear here when it is done.`;
-      break;
-  }
-  return {
-    text: plainOutcome(s, o),
-    blocks: [{
-      type: "section",
-      block_id: "outcome",
-      text: { type: "mrkdwn", text },
-    }],
-  };
-}
-
-/** One-line plain outcome, for notification text. */
-function plainOutcome(s: RequestSummary, o: Outcome): string {
-  const who = `<@${s.requesterId}>`;
-  const what = `${s.profile.description} ${
-    s.target.kind === "device" ? "on" : "in"
-  } ${targetName(s.target)}`;
-  switch (o.kind) {
-    case "granted":
-      return `${who} was granted ${what} until ${o.expiresAt.toISOString()}`;
-    case "denied":
-      return `${who}'s request for ${what} was denied`;
-    case "failed":
-      return `${who}'s request for ${what} was approved but the grant failed`;
-    case "expired":
-      return `${who}'s request for ${what} expired undecided`;
-    case "cancelled":
-      return `${who} cancelled their request for ${what}`;
-    case "in_progress":
-      return `${who}'s request for ${what} was approved; the grant is in progress`;
-  }
-}
-
-/**
- * The approver's prompt once approved but not yet granted (handed on past
- * Slack's time limit): the summary, no buttons, and what is happening.
- */
-export function grantInProgressMessage(s: RequestSummary): SlackMessage {
-  return decidedApprovalMessage(s, { kind: "in_progress" });
-}
-
-/** What the person who approved is told when the grant is handed on. */
-export function grantInProgressText(
-  s: RequestSummary,
-  decider: string,
-): string {
-  return `:hourglass_flowing_sand: <@${decider}>, your approval of <@${s.requesterId}>'s request for *${
-    escapeMrkdwn(s.profile.description)
-  }* is recorded. Tailscale is slow to answer, so the grant is being finished in the background (within a few minutes); you and <@${s.requesterId}> will be told when it is done, or if it fails.`;
 }
 
 /** A plain notice to a person, e.g. why a request could not go ahead. */

@@ -90,3 +90,22 @@ export function noteModal(requesterId: string, requestId: string): ModalView {
     requestId,
   );
 }
+
+/**
+ * The modal a decision button opens: a reason for "Deny…", a note for
+ * "Approve with note…".
+ *
+ * @example
+ * ```ts
+ * const view = decisionModal("deny", "U_REQUESTER", "req-1");
+ * ```
+ */
+export function decisionModal(
+  decision: "approve_note" | "deny",
+  requesterId: string,
+  requestId: string,
+): ModalView {
+  return decision === "deny"
+    ? denyModal(requesterId, requestId)
+    : noteModal(requesterId, requestId);
+}

@@ -9,3 +9,5 @@ export * from "./reconcile.ts";
 export * from "./reconcile_schedule.ts";
 export * from "./schedule.ts";
 export * from "./target.ts";
+export * from "./write_grant.ts";
+export * from "./extend_grant.ts";

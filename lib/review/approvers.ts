@@ -7,6 +7,7 @@
 import type { Profile } from "../config_schema.ts";
 import type { SlackClient } from "../context.ts";
 import { lookupPerson, type SlackPerson, toPerson } from "../people/mod.ts";
+import { errorText } from "../text.ts";
 
 /** Radio buttons can show at most this many approvers. */
 export const MAX_RADIO_APPROVERS = 10;
@@ -127,11 +128,7 @@ export async function approverGroupMembers(
       }
       for (const id of (res.users ?? []) as string[]) members.add(id);
     } catch (e) {
-      console.error(
-        `usergroups.users.list ${usergroup}: ${
-          e instanceof Error ? e.message : e
-        }`,
-      );
+      console.error(`usergroups.users.list ${usergroup}: ${errorText(e)}`);
     }
   }
   return members;

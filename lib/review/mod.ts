@@ -1,7 +1,19 @@
 /**
+ * Reviewing a request: choosing its approver, asking them, deciding (one
+ * decision however many clicks), granting through `lib/grants/`, and
+ * telling everyone.
+ *
  * @module
  */
 export * from "./announce.ts";
 export * from "./approvers.ts";
+export * from "./collect.ts";
+export * from "./context.ts";
+export * from "./decide.ts";
 export * from "./decide_trigger.ts";
-export * from "./decision.ts";
+export * from "./defer.ts";
+export * from "./describe.ts";
+export * from "./finish.ts";
+export * from "./resolve.ts";
+export * from "./sentences.ts";
+export * from "./start_review.ts";

@@ -1,0 +1,114 @@
+/**
+ * A request's record as the rest of the app reads it: the summary messages
+ * show, the outcome it stands for, the step result that outcome makes, and
+ * where the approver's prompt is.
+ *
+ * @module
+ */
+import { type RequestRecord, targetOf } from "../requests/mod.ts";
+import { lookupPerson } from "../people/mod.ts";
+import type { Outcome, RequestSummary } from "../blocks/mod.ts";
+import type { Profile } from "../config_schema.ts";
+import type { ResolvedRequest } from "../grants/mod.ts";
+import type { MessageRef } from "../slack/mod.ts";
+import type { DecisionContext, StepResult } from "./context.ts";
+import { grantFailedText } from "./sentences.ts";
+
+/**
+ * The request as messages describe it, without asking Tailscale: the device
+ * as the submission saw it (or just its node ID).
+ */
+export async function describeRecord(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+): Promise<RequestSummary> {
+  const requester = await lookupPerson(ctx.client, record.requester);
+  return summaryOf(record, { profile, target: targetOf(record), requester });
+}
+
+/**
+ * The summary messages show of `record`, with its profile, target and
+ * requester as read (afresh, or from the record).
+ */
+export function summaryOf(
+  record: RequestRecord,
+  r: Pick<ResolvedRequest, "profile" | "target" | "requester">,
+): RequestSummary {
+  return {
+    requesterId: record.requester,
+    approverId: record.approver,
+    requesterEmail: r.requester?.email,
+    profile: r.profile,
+    target: r.target,
+    durationSeconds: record.duration_seconds,
+    reason: record.reason,
+    ...(record.extends
+      ? {
+        extendsUntil: new Date(
+          record.expires_at ?? record.planned_expiry ??
+            Date.now() + record.duration_seconds * 1000,
+        ),
+      }
+      : {}),
+  };
+}
+
+/**
+ * The outcome a terminal record stands for.
+ *
+ * @example
+ * ```ts
+ * outcomeOf({ ...record, state: "denied", decision_note: "Not now" });
+ * // { kind: "denied", reason: "Not now" }
+ * ```
+ */
+export function outcomeOf(record: RequestRecord): Outcome {
+  // A grant later revoked or expired was still granted when decided.
+  if (["granted", "revoked"].includes(record.state) || record.granted_at) {
+    return {
+      kind: "granted",
+      expiresAt: new Date(record.expires_at ?? record.planned_expiry ?? 0),
+      selfApproved: record.requester === record.approver,
+      ...(record.decision_note ? { note: record.decision_note } : {}),
+      ...(record.membership === "present" ? { alreadyMember: true } : {}),
+    };
+  }
+  if (record.state === "denied") {
+    return {
+      kind: "denied",
+      ...(record.decision_note ? { reason: record.decision_note } : {}),
+    };
+  }
+  if (record.state === "expired") return { kind: "expired" };
+  if (record.state === "cancelled") return { kind: "cancelled" };
+  if (record.state === "approved") return { kind: "in_progress" };
+  return { kind: "failed", error: record.error ?? "unknown error" };
+}
+
+/** The step result an outcome makes: its outputs, or a failed grant's error. */
+export function resultOf(outcome: Outcome): StepResult {
+  switch (outcome.kind) {
+    case "granted":
+      return {
+        outputs: {
+          outcome: "granted",
+          expires_at: Math.floor(outcome.expiresAt.getTime() / 1000),
+        },
+      };
+    case "denied":
+    case "expired":
+    case "cancelled":
+    case "in_progress":
+      return { outputs: { outcome: outcome.kind } };
+    case "failed":
+      return { error: grantFailedText(outcome.error) };
+  }
+}
+
+/** The approver's prompt message, once it was posted. */
+export function promptOf(record: RequestRecord): MessageRef | undefined {
+  return record.prompt_channel && record.prompt_ts
+    ? { channel: record.prompt_channel, ts: record.prompt_ts }
+    : undefined;
+}
