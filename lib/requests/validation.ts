@@ -328,28 +328,13 @@ export async function checkRequestTarget(
     );
   }
   const email = (await lookupPerson(client, requesterId))?.email;
-  if (profile.group) {
-    const checked = await checkGroupAccess(
-      tailscale.tailscale,
-      client,
-      config,
-      profile.group,
-      email,
-    );
-    return checked.ok ? { ok: true, login: checked.login } : refused(
-      checked.problem,
-    );
-  }
-  // The picker only helps; whose device it is is checked here.
-  const checked = await checkDevice(
-    tailscale.tailscale,
-    client,
-    profile,
-    choices.deviceId,
-    email,
-    useCache,
-  );
-  return checked.ok ? { ok: true, device: checked.device } : refused(
-    checked.problem,
-  );
+  const ts = tailscale.tailscale;
+  // For a device, the picker only helps; whose it is is checked here.
+  const checked = profile.group
+    ? await checkGroupAccess(ts, client, config, profile.group, email)
+    : await checkDevice(ts, client, profile, choices.deviceId, email, useCache);
+  if (!checked.ok) return refused(checked.problem);
+  return "login" in checked
+    ? { ok: true, login: checked.login }
+    : { ok: true, device: checked.device };
 }
