@@ -7,7 +7,11 @@
  *
  * @module
  */
-import type { LoginOverride } from "../people/mod.ts";
+import {
+  type LoginOverride,
+  MAX_LOGIN_LENGTH,
+  type OverrideSaved,
+} from "../people/mod.ts";
 import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { slackDate } from "./approval_messages.ts";
 import { type Block, type ModalView, mrkdwn, plain } from "./block_kit.ts";
@@ -31,9 +35,6 @@ export const LOGIN_LABEL = {
 
 /** At most this many entries are listed per list (Slack caps view size). */
 export const MAX_LISTED_LOGINS = 100;
-
-/** Longest login the form accepts (Tailscale logins are emails or similar). */
-export const MAX_LOGIN_LENGTH = 254;
 
 /** What the list shows. */
 export type LoginListInput = {
@@ -262,4 +263,17 @@ export function clearNotice(
   return existed
     ? `Override for ${email} cleared; ${email} now uses ${now}.`
     : `There was no override for ${email}; ${email} uses ${now}.`;
+}
+
+/**
+ * The confirmation line for a saved change (plain text); `configLogins` is
+ * config.ts's `tailscaleLogins`, what a cleared override falls back to.
+ */
+export function savedNotice(
+  saved: OverrideSaved,
+  configLogins: Readonly<Record<string, string>>,
+): string {
+  return saved.kind === "set"
+    ? setNotice(saved.email, saved.login)
+    : clearNotice(saved.email, saved.existed, configLogins[saved.email]);
 }

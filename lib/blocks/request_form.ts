@@ -15,6 +15,7 @@ import {
 import { FIELD } from "../slack/mod.ts";
 import {
   type Block,
+  type InputBlock,
   type ModalView,
   mrkdwn,
   type OptionObject,
@@ -199,35 +200,8 @@ export function approverBlock(
         },
       };
     }
-    case "choices": {
-      const options = field.approvers.map((p): OptionObject => ({
-        text: mrkdwn(truncate(
-          `*${escapeMrkdwn(p.name)}*${p.id === requesterId ? " (you)" : ""}`,
-          75,
-        )),
-        description: plain(`Local time ${localTime(p, now)}`),
-        value: p.id,
-      }));
-      return {
-        ...base,
-        ...(field.notFound.length
-          ? {
-            hint: plain(
-              truncate(
-                `Not found in Slack: ${field.notFound.join(", ")}`,
-                2000,
-              ),
-            ),
-          }
-          : {}),
-        element: {
-          type: "radio_buttons",
-          action_id: FIELD.approver,
-          options,
-          ...(options.length === 1 ? { initial_option: options[0] } : {}),
-        },
-      };
-    }
+    case "choices":
+      return { ...base, ...approverChoices(field, requesterId, now) };
     case "picker":
       return {
         ...base,
@@ -248,6 +222,40 @@ export function approverBlock(
       // Rendered as a warning section instead; see requestFormView.
       throw new Error("approverBlock called for a profile nobody can approve");
   }
+}
+
+/** The configured approvers as radio buttons, with who was not found. */
+function approverChoices(
+  field: Extract<ApproverField, { kind: "choices" }>,
+  requesterId: string,
+  now: Date,
+): Pick<InputBlock, "hint" | "element"> {
+  const options = field.approvers.map((p): OptionObject => ({
+    text: mrkdwn(truncate(
+      `*${escapeMrkdwn(p.name)}*${p.id === requesterId ? " (you)" : ""}`,
+      75,
+    )),
+    description: plain(`Local time ${localTime(p, now)}`),
+    value: p.id,
+  }));
+  return {
+    ...(field.notFound.length
+      ? {
+        hint: plain(
+          truncate(
+            `Not found in Slack: ${field.notFound.join(", ")}`,
+            2000,
+          ),
+        ),
+      }
+      : {}),
+    element: {
+      type: "radio_buttons",
+      action_id: FIELD.approver,
+      options,
+      ...(options.length === 1 ? { initial_option: options[0] } : {}),
+    },
+  };
 }
 
 /** The reason field. */

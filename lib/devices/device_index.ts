@@ -1,57 +1,27 @@
 /**
  * The device picker's cache: the tailnet's devices, compacted and stored in
  * the `device_index` datastore, so a keystroke reads one small datastore
- * answer instead of downloading the whole device list from Tailscale.
- *
- * Items: `meta` names the current generation, its freshness and how many
- * parts each group has; `own:<bucket>:<n>` hold untagged devices grouped by
- * a hash of their owner's email; `rest:<n>` hold tagged and ownerless ones.
+ * answer instead of downloading the whole device list from Tailscale. The
+ * layout and the raw reads and writes are in index_store.ts.
  *
  * @module
  */
-import { z } from "zod";
-import { DeviceIndexDatastore } from "../../datastores/device_index.ts";
+import { bucketOf, OWNER_BUCKETS, ownerOf } from "./rows.ts";
 import {
-  bucketOf,
-  decodeRows,
-  OWNER_BUCKETS,
-  ownerOf,
-  partitionDevices,
-} from "./rows.ts";
-import { parseJson } from "../slack/mod.ts";
+  BULK_LIMIT,
+  datastore,
+  INDEX_TTL_MS,
+  ownIds,
+  readCurrentMeta,
+  readIndex,
+  restIds,
+  writeIndex,
+} from "./index_store.ts";
 import type { Device, TailscaleClient } from "../tailscale/mod.ts";
+import { errorText } from "../text.ts";
 import { type SlackClient } from "../context.ts";
 
-/** How long a cached list counts as current. */
-export const INDEX_TTL_MS = 5 * 60_000;
-/** Slack's limit on ids per bulkGet and items per bulkPut. */
-const BULK_LIMIT = 25;
-/** Keeps each bulkPut request well under a megabyte. */
-const MAX_WRITE_LENGTH = 400_000;
-/** bulkPut calls in flight at once while refreshing. */
-const PARALLEL_WRITES = 3;
-
-const LayoutSchema = z.object({
-  buckets: z.literal(OWNER_BUCKETS),
-  own: z.array(z.number().int().nonnegative()).length(OWNER_BUCKETS),
-  rest: z.number().int().nonnegative(),
-});
-type Layout = z.output<typeof LayoutSchema>;
-
-const MetaSchema = z.object({
-  generation: z.string(),
-  layout: z.string().transform((s, ctx) => {
-    const parsed = LayoutSchema.safeParse(parseJson(s));
-    if (parsed.success) return parsed.data;
-    ctx.addIssue({ code: "custom", message: "unreadable layout" });
-    return z.NEVER;
-  }),
-  fetched_at: z.number(),
-  fresh_until: z.number(),
-});
-type Meta = z.output<typeof MetaSchema>;
-
-const PartSchema = z.object({ generation: z.string(), data: z.string() });
+export { INDEX_TTL_MS };
 
 /** Where a list of devices came from. */
 export type LoadedDevices = {
@@ -59,90 +29,6 @@ export type LoadedDevices = {
   source: "cache" | "tailscale";
   fetchedAt: number;
 };
-
-const datastore = DeviceIndexDatastore.name;
-
-const ownIds = (layout: Layout, bucket: number) =>
-  Array.from({ length: layout.own[bucket] }, (_, n) => `own:${bucket}:${n}`);
-const restIds = (layout: Layout) =>
-  Array.from({ length: layout.rest }, (_, n) => `rest:${n}`);
-
-function batches<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) {
-    out.push(list.slice(i, i + size));
-  }
-  return out;
-}
-
-/** Reads items by id (in parallel batches) into `into`. */
-async function readItems(
-  client: SlackClient,
-  ids: readonly string[],
-  into: Map<string, unknown>,
-): Promise<void> {
-  await Promise.all(
-    batches(ids.filter((id) => !into.has(id)), BULK_LIMIT).map(async (b) => {
-      const res = await client.apps.datastore.bulkGet({ datastore, ids: b });
-      if (!res.ok) throw new Error(`bulkGet: ${res.error}`);
-      for (const item of res.items ?? []) into.set(String(item.id), item);
-    }),
-  );
-}
-
-/** The current meta, or null when missing, unreadable or expired. */
-function currentMeta(item: unknown, now: number): Meta | null {
-  const meta = MetaSchema.safeParse(item);
-  // Slack's TTL deletes late: the item's own freshness field is the authority.
-  return meta.success && meta.data.fresh_until > now ? meta.data : null;
-}
-
-/** The devices in the named parts, or null if any is missing or torn. */
-function devicesIn(
-  items: Map<string, unknown>,
-  ids: readonly string[],
-  generation: string,
-  containing: string,
-): Device[] | null {
-  const devices: Device[] = [];
-  for (const id of ids) {
-    const part = PartSchema.safeParse(items.get(id));
-    if (!part.success || part.data.generation !== generation) return null;
-    const rows = decodeRows(part.data.data, containing);
-    if (!rows) return null;
-    for (const d of rows) devices.push(d);
-  }
-  return devices;
-}
-
-/**
- * Reads from the index; null when there is no current, whole index. Never
- * throws: the cache is optional.
- */
-async function readIndex(
-  client: SlackClient,
-  now: number,
-  firstIds: readonly string[],
-  wanted: (layout: Layout) => string[],
-  containing = "",
-): Promise<{ devices: Device[]; meta: Meta } | null> {
-  try {
-    const items = new Map<string, unknown>();
-    // The first read guesses at the parts it will need, saving a round trip.
-    await readItems(client, ["meta", ...firstIds], items);
-    const meta = currentMeta(items.get("meta"), now);
-    if (!meta) return null;
-    const ids = wanted(meta.layout);
-    await readItems(client, ids, items);
-    const devices = devicesIn(items, ids, meta.generation, containing);
-    return devices ? { devices, meta } : null;
-  } catch (e) {
-    console.warn(
-      `device index read failed: ${e instanceof Error ? e.message : e}`,
-    );
-    return null;
-  }
-}
 
 /**
  * The whole cached list, or null when there is none, it expired, or it is
@@ -212,83 +98,9 @@ export async function refreshDeviceIndex(
   try {
     await writeIndex(client, devices, now);
   } catch (e) {
-    console.warn(
-      `device index write failed: ${e instanceof Error ? e.message : e}`,
-    );
+    console.warn(`device index write failed: ${errorText(e)}`);
   }
   return { devices, source: "tailscale", fetchedAt: now };
-}
-
-async function writeIndex(
-  client: SlackClient,
-  devices: readonly Device[],
-  now: number,
-): Promise<void> {
-  const { own, rest } = partitionDevices(devices);
-  const generation = `${now}-${crypto.randomUUID().slice(0, 8)}`;
-  const expiresAt = Math.floor((now + 2 * INDEX_TTL_MS) / 1000);
-  const items = [
-    ...rest.map((data, n) => ({ id: `rest:${n}`, data })),
-    ...own.flatMap((parts, b) =>
-      parts.map((data, n) => ({ id: `own:${b}:${n}`, data }))
-    ),
-  ].map((p) => ({ ...p, generation, expires_at: expiresAt }));
-  // Parts first, meta last: readers only trust parts the meta names.
-  const writes = sizedBatches(items);
-  let next = 0;
-  const worker = async () => {
-    while (next < writes.length) {
-      const batch = writes[next++];
-      const res = await client.apps.datastore.bulkPut({
-        datastore,
-        items: batch,
-      });
-      const failed = (res.failed_items ?? []) as unknown[];
-      if (!res.ok || failed.length) {
-        throw new Error(`bulkPut: ${res.error ?? `${failed.length} failed`}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL_WRITES }, worker));
-  const layout: Layout = {
-    buckets: OWNER_BUCKETS,
-    own: own.map((parts) => parts.length),
-    rest: rest.length,
-  };
-  const res = await client.apps.datastore.put({
-    datastore,
-    item: {
-      id: "meta",
-      generation,
-      layout: JSON.stringify(layout),
-      fetched_at: now,
-      fresh_until: now + INDEX_TTL_MS,
-      expires_at: expiresAt,
-    },
-  });
-  if (!res.ok) throw new Error(`put meta: ${res.error}`);
-}
-
-/** Batches for bulkPut: at most 25 items and about 400 KB each. */
-function sizedBatches<T extends { data: string }>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let length = 0;
-  for (const item of items) {
-    if (
-      current.length &&
-      (current.length === BULK_LIMIT ||
-        length + item.data.length > MAX_WRITE_LENGTH)
-    ) {
-      out.push(current);
-      current = [];
-      length = 0;
-    }
-    current.push(item);
-    length += item.data.length;
-  }
-  if (current.length) out.push(current);
-  return out;
 }
 
 /** How to load devices. */
@@ -379,13 +191,8 @@ export async function warmDeviceIndex(
   tailscale: TailscaleClient,
   now = Date.now(),
 ): Promise<void> {
-  let meta: Meta | null = null;
-  try {
-    const res = await client.apps.datastore.get({ datastore, id: "meta" });
-    meta = res.ok ? currentMeta(res.item, now) : null;
-  } catch {
-    // No readable meta: refresh.
-  }
+  const meta = await readCurrentMeta(client, now);
+  // No readable, current meta: refresh.
   if (meta && now - meta.fetched_at < INDEX_TTL_MS / 2) return;
   await refreshDeviceIndex(client, tailscale, now);
 }

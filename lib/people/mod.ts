@@ -2,4 +2,5 @@
  * @module
  */
 export * from "./logins.ts";
+export * from "./override_rules.ts";
 export * from "./slack_people.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { errorText } from "../text.ts";
 import type { SlackClient } from "../context.ts";
 
 /** A Slack user as the app needs to know them. */
@@ -76,7 +77,7 @@ async function fetchPerson(
     const res = await client.users.info({ user: userId });
     return res.ok ? toPerson(res.user) : null;
   } catch (e) {
-    console.warn(`users.info failed: ${e instanceof Error ? e.message : e}`);
+    console.warn(`users.info failed: ${errorText(e)}`);
     return null;
   }
 }

@@ -59,3 +59,34 @@ export function readFormState(state: unknown): FormState {
   }
   return form;
 }
+
+/** What is wrong with a form, by field: the message each field shows. */
+export type FieldErrors = Partial<Record<Field, string>>;
+
+/**
+ * Slack's `errors` for a form: each field's message on the block that holds
+ * it; a field the form did not send goes on `fallback`'s block. Fields are
+ * placed in form order, and the first message placed on a block stays.
+ *
+ * @example
+ * ```ts
+ * const errors = errorsByBlock(form, { reason: "Say why you need access." },
+ *   form.blockIds.profile ?? FIELD.profile);
+ * return { response_action: "errors", errors };
+ * ```
+ */
+export function errorsByBlock(
+  form: Pick<FormState, "blockIds">,
+  problems: FieldErrors,
+  fallback: string | ((field: Field) => string),
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of Object.values(FIELD)) {
+    const message = problems[field];
+    if (message === undefined) continue;
+    const block = form.blockIds[field] ??
+      (typeof fallback === "string" ? fallback : fallback(field));
+    errors[block] ??= message;
+  }
+  return errors;
+}

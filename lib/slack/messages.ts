@@ -5,6 +5,7 @@
  * @module
  */
 import type { SlackMessage } from "../blocks/mod.ts";
+import { errorText } from "../text.ts";
 import { type SlackClient } from "../context.ts";
 
 /** Where a posted message lives, for later updates. */
@@ -22,7 +23,7 @@ export async function post(
     console.error(`chat.postMessage to ${channel} failed: ${res.error}`);
     return { ok: false, error: String(res.error) };
   } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
+    const error = errorText(e);
     console.error(`chat.postMessage to ${channel} failed: ${error}`);
     return { ok: false, error };
   }
@@ -40,7 +41,7 @@ export async function update(
     console.error(`chat.update in ${ref.channel} failed: ${res.error}`);
     return String(res.error);
   } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
+    const error = errorText(e);
     console.error(`chat.update in ${ref.channel} failed: ${error}`);
     return error;
   }

@@ -42,6 +42,21 @@ export function typedText(
   return typeof value === "string" ? value.trim() : "";
 }
 
+/** A users_select's state, as Slack sends it. */
+const SelectedUserSchema = z.object({ selected_user: UserId });
+
+/**
+ * The Slack user chosen in a users_select whose block and action IDs are
+ * both `field`; null when none is chosen (or it is not a user ID).
+ */
+export function selectedUser(
+  values: z.output<typeof StateValues> | undefined,
+  field: string,
+): string | null {
+  const chosen = SelectedUserSchema.safeParse(values?.[field]?.[field]);
+  return chosen.success ? chosen.data.selected_user : null;
+}
+
 /** A change in an open view. */
 export const ViewActionSchema = InteractionSchema.extend({
   view: z.object({ id: z.string().min(1), hash: z.string().optional() }),
