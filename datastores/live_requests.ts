@@ -7,9 +7,10 @@ import { DefineDatastore, Schema } from "deno-slack-sdk/mod.ts";
  * `apps.datastore.query` is a scan, priced by every item it reads.
  *
  * The item is written before its record turns live and removed by readers
- * once the record has been over for a while (see `RequestStore` in
- * `lib/requests/store.ts`). Item `~built` (with `built_at`) marks the index as
- * built from the existing records; without it the next listing builds it.
+ * once the record has been over for a while (see `LiveIndex` in
+ * `lib/requests/live_index.ts`). Item `~built` (with `built_at`) marks the
+ * index as built from the existing records; without it the next listing
+ * builds it.
  */
 export const LiveRequestsDatastore = DefineDatastore({
   name: "live_requests",

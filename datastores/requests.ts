@@ -17,6 +17,11 @@ export const TransitionType = DefineType({
  * Every access request, from submission to its end, with its full history.
  * Written before any message goes out, so nothing is lost if a function
  * dies halfway; the next event for the request finishes the job.
+ *
+ * The app reads and checks a row with `RequestRowSchema`
+ * (`lib/requests/record.ts`), which names these attributes one for one
+ * (`tests/request_record_test.ts` holds them together): renaming one here
+ * would leave stored rows unread.
  */
 export const RequestsDatastore = DefineDatastore({
   name: "requests",
