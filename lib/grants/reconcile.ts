@@ -22,7 +22,7 @@ import {
 import { escapeMrkdwn } from "../devices/mod.ts";
 import { errorText } from "../text.ts";
 import { endMembership, OWNED_MEMBERSHIPS } from "./group_grants.ts";
-import { expireGrant } from "./lifecycle.ts";
+import { expireGrant } from "./expire.ts";
 import { post } from "../slack/mod.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
@@ -50,14 +50,38 @@ export type ReconcileAction = {
   quiet?: boolean;
 };
 
-/** Runs one reconciliation; returns what it did. */
+/**
+ * Runs one reconciliation; returns what it did.
+ *
+ * @example
+ * ```ts
+ * // What the reconcile_access function does every 15 minutes:
+ * const actions = await reconcile(decisionContext(client, env, config));
+ * const failed = actions.filter((a) => a.failed).length;
+ * ```
+ */
 export async function reconcile(
   ctx: DecisionContext,
   now = new Date(),
 ): Promise<ReconcileAction[]> {
-  const actions: ReconcileAction[] = [];
   const due = now.getTime() - RECONCILE_GRACE_MS;
-  // 1. Live grants past their end whose expiry did not run.
+  const actions = [
+    ...await endOverdueGrants(ctx, now, due),
+    ...await finishStaleApprovals(ctx, now),
+    ...await removeStrayMemberships(ctx, now, due),
+  ];
+  await report(ctx, actions);
+  await ensureReconcileSchedule(ctx.client, now, ctx.deadline);
+  return actions;
+}
+
+/** 1. Live grants past their end (before `due`) whose expiry did not run. */
+async function endOverdueGrants(
+  ctx: DecisionContext,
+  now: Date,
+  due: number,
+): Promise<ReconcileAction[]> {
+  const actions: ReconcileAction[] = [];
   for (const record of await ctx.store.list(["granted"])) {
     if (record.extends || Date.parse(record.expires_at ?? "") > due) continue;
     const profile = findProfile(ctx.config, record.attribute);
@@ -85,9 +109,19 @@ export async function reconcile(
       });
     }
   }
-  // 2. Decisions approved but never granted: a handler cut off by Slack's
-  // time limit (or a crash) whose resume trigger was lost. Finished while
-  // the access would still run; failed out loud once it would have ended.
+  return actions;
+}
+
+/**
+ * 2. Decisions approved but never granted: a handler cut off by Slack's
+ * time limit (or a crash) whose resume trigger was lost. Finished while
+ * the access would still run; failed out loud once it would have ended.
+ */
+async function finishStaleApprovals(
+  ctx: DecisionContext,
+  now: Date,
+): Promise<ReconcileAction[]> {
+  const actions: ReconcileAction[] = [];
   for (const record of await ctx.store.list(["approved"])) {
     if (record.notified || !claimIsStale(record, now)) continue;
     const end = Date.parse(record.planned_expiry ?? "");
@@ -122,8 +156,19 @@ export async function reconcile(
       });
     }
   }
-  // 3. Memberships the app added (or may have) for requests that are not
-  // live grants: a grant that failed after its write, or whose decider died.
+  return actions;
+}
+
+/**
+ * 3. Memberships the app added (or may have) for requests that are not
+ * live grants: a grant that failed after its write, or whose decider died.
+ */
+async function removeStrayMemberships(
+  ctx: DecisionContext,
+  now: Date,
+  due: number,
+): Promise<ReconcileAction[]> {
+  const actions: ReconcileAction[] = [];
   const owned = await ctx.store.listMemberships(OWNED_MEMBERSHIPS);
   for (const record of owned) {
     if (record.state === "granted" || !groupOf(record)) continue;
@@ -166,8 +211,6 @@ export async function reconcile(
       });
     }
   }
-  await report(ctx, actions);
-  await ensureReconcileSchedule(ctx.client, now, ctx.deadline);
   return actions;
 }
 
