@@ -9,7 +9,8 @@ import {
 } from "../lib/blocks/mod.ts";
 import {
   checkPayload,
-  InteractionSchema,
+  completeOnClose,
+  openView,
   parseJson,
   typedText,
   ViewSubmissionSchema,
@@ -100,13 +101,13 @@ export default SlackFunction(
     const record = await new RequestStore(client).get(request_id)
       .catch(() => null);
     if (!record || !mayStillDecide(record, actor)) return outputs("none");
-    const opened = await client.views.open({
-      interactivity_pointer: interactivity.interactivity_pointer,
-      view: decisionModal(decision, record.requester, request_id),
-    });
-    if (opened.ok) return { completed: false };
-    // The same click delivered again: the modal is already open.
-    if (opened.error === "exchanged_trigger_id") return { completed: false };
+    const opened = await openView(
+      client,
+      interactivity.interactivity_pointer,
+      decisionModal(decision, record.requester, request_id),
+    );
+    // Open, or open already from the same click delivered before.
+    if (opened.ok || opened.redelivered) return { completed: false };
     console.error(`collect_decision: views.open: ${opened.error}`);
     return outputs("none");
   },
@@ -148,21 +149,19 @@ export default SlackFunction(
 ).addViewClosedHandler(
   [DENY_MODAL_CALLBACK_ID, NOTE_MODAL_CALLBACK_ID],
   async ({ body, inputs, client }) => {
-    const closed = checkPayload(
-      InteractionSchema,
+    // Closing the form decides nothing, and the workflow must not wait.
+    await completeOnClose(
+      client,
       body,
       "collect_decision: closed",
+      (actor) => ({
+        outputs: {
+          request_id: inputs.request_id,
+          decision: "none",
+          note: "",
+          actor,
+        } satisfies Outputs,
+      }),
     );
-    if (!closed.ok) return;
-    // Closing the form decides nothing, and the workflow must not wait.
-    await client.functions.completeSuccess({
-      function_execution_id: closed.data.function_data.execution_id,
-      outputs: {
-        request_id: inputs.request_id,
-        decision: "none",
-        note: "",
-        actor: closed.data.user.id,
-      } satisfies Outputs,
-    });
   },
 );

@@ -6,6 +6,7 @@ export * from "./decision_modals.ts";
 export * from "./lifecycle_messages.ts";
 export * from "./login_overrides_view.ts";
 export * from "./my_access_view.ts";
+export * from "./my_access_forms.ts";
 export * from "./outcome_messages.ts";
 export * from "./request_form.ts";
 export * from "./block_kit.ts";

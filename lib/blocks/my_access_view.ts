@@ -1,17 +1,14 @@
 /**
  * "My Tailscale access": the modal listing a person's grants and pending
- * requests (everyone's, for admins), the extension form, and the admin's
- * revoke-with-reason modal. Pure Block Kit builders.
+ * requests (everyone's, for admins), with its buttons. The forms it opens
+ * are in `my_access_forms.ts`. Pure Block Kit builders.
  *
  * @module
  */
-import type { ApproverField } from "../review/mod.ts";
-import type { Profile } from "../config_schema.ts";
+import type { TailscaleStatus } from "../grants/mod.ts";
 import { escapeMrkdwn, truncate } from "../devices/mod.ts";
-import { durationChoices, formatDuration } from "../durations.ts";
-import { FIELD } from "../slack/mod.ts";
-import { MAX_NOTE_LENGTH, slackDate } from "./approval_messages.ts";
-import { approverBlock, reasonBlock } from "./request_form.ts";
+import { formatDuration } from "../durations.ts";
+import { slackDate } from "./approval_messages.ts";
 import {
   type Block,
   type Button,
@@ -22,12 +19,6 @@ import {
 
 /** callback_id of the list modal. */
 export const MY_ACCESS_CALLBACK_ID = "my_access";
-/** callback_id of the extension form. */
-export const EXTEND_FORM_CALLBACK_ID = "extend_form";
-/** callback_id of the admin's revoke modal. */
-export const REVOKE_REASON_CALLBACK_ID = "revoke_reason";
-/** block_id and action_id of the revoke reason. */
-export const REVOKE_REASON_FIELD = "revoke_reason";
 
 /** action_ids of the list's buttons; each button's value is a request ID. */
 export const MY_ACCESS_ACTIONS = {
@@ -60,17 +51,6 @@ export function actionOf(actionId: string): MyAccessAction | null {
 
 /** At most this many entries are listed (Slack allows 100 blocks a view). */
 export const MAX_LISTED = 30;
-
-/** What Tailscale says about a grant the app recorded. */
-export type TailscaleStatus =
-  | { kind: "as_granted" }
-  | { kind: "removed" }
-  /** A group grant whose login is no longer in the group. */
-  | { kind: "not_in_group" }
-  /** The device is no longer in the tailnet. */
-  | { kind: "device_gone" }
-  | { kind: "changed"; until?: Date }
-  | { kind: "unknown"; error: string };
 
 /** One active grant, as listed. */
 export type GrantRow = {
@@ -231,7 +211,38 @@ function pendingBlocks(p: PendingRow): Block[] {
   ];
 }
 
-/** The list: active grants first, then pending requests. */
+/**
+ * One part of the list: its header, then its entries' blocks, or a line
+ * saying there are none.
+ */
+function listPart(
+  heading: { id: string; text: string },
+  empty: { id: string; text: string },
+  entries: Block[][],
+): Block[] {
+  return [
+    { type: "header", block_id: heading.id, text: plain(heading.text) },
+    ...(entries.length === 0
+      ? [
+        {
+          type: "context",
+          block_id: empty.id,
+          elements: [mrkdwn(empty.text)],
+        } satisfies Block,
+      ]
+      : entries.flat()),
+  ];
+}
+
+/**
+ * The list: active grants first, then pending requests.
+ *
+ * @example
+ * ```ts
+ * const view = myAccessView({ grants, pending, admin: false, now: new Date() });
+ * await client.views.update({ view_id, view });
+ * ```
+ */
 export function myAccessView(input: MyAccessInput): ModalView {
   const blocks: Block[] = [];
   if (input.notice) {
@@ -241,43 +252,30 @@ export function myAccessView(input: MyAccessInput): ModalView {
       text: mrkdwn(truncate(input.notice, 3000)),
     });
   }
-  const heading = (text: string, id: string): Block => ({
-    type: "header",
-    block_id: id,
-    text: plain(text),
-  });
   const grants = input.grants.slice(0, MAX_LISTED);
   blocks.push(
-    heading(
-      input.admin ? "Active access (everyone)" : "Your active access",
-      "h_grants",
+    ...listPart(
+      {
+        id: "h_grants",
+        text: input.admin ? "Active access (everyone)" : "Your active access",
+      },
+      { id: "no_grants", text: "No active access." },
+      grants.map((g) => grantBlocks(g, input.admin, input.now)),
     ),
   );
-  if (grants.length === 0) {
-    blocks.push({
-      type: "context",
-      block_id: "no_grants",
-      elements: [mrkdwn("No active access.")],
-    });
-  }
-  for (const g of grants) {
-    blocks.push(...grantBlocks(g, input.admin, input.now));
-  }
   const pending = input.pending.slice(0, MAX_LISTED);
   blocks.push(
-    heading(
-      input.admin ? "Pending requests (everyone)" : "Your pending requests",
-      "h_pending",
+    ...listPart(
+      {
+        id: "h_pending",
+        text: input.admin
+          ? "Pending requests (everyone)"
+          : "Your pending requests",
+      },
+      { id: "no_pending", text: "No pending requests." },
+      pending.map(pendingBlocks),
     ),
   );
-  if (pending.length === 0) {
-    blocks.push({
-      type: "context",
-      block_id: "no_pending",
-      elements: [mrkdwn("No pending requests.")],
-    });
-  }
-  for (const p of pending) blocks.push(...pendingBlocks(p));
   const hidden = input.grants.length - grants.length +
     input.pending.length - pending.length;
   if (hidden > 0) {
@@ -289,6 +287,11 @@ export function myAccessView(input: MyAccessInput): ModalView {
       )],
     });
   }
+  return listModal(blocks);
+}
+
+/** The list modal around `blocks`. */
+function listModal(blocks: Block[]): ModalView {
   return {
     type: "modal",
     callback_id: MY_ACCESS_CALLBACK_ID,
@@ -299,110 +302,14 @@ export function myAccessView(input: MyAccessInput): ModalView {
   };
 }
 
-/** The grant an extension form is for. */
-export type ExtendTarget = {
-  grantId: string;
-  profile: Profile;
-  device: string;
-  expiresAt: Date;
-  /** Seconds it may still be extended by. */
-  room: number;
-};
-
-/** Durations offered for an extension: within one grant and the room left. */
-export function extensionChoices(t: ExtendTarget): number[] {
-  const max = Math.min(t.profile.maxSeconds, t.room);
-  return max >= 60 ? durationChoices(max) : [];
-}
-
-/** The extension form: same profile and device, extra time, approver, reason. */
-export function extendFormView(
-  t: ExtendTarget,
-  approver: ApproverField,
-  requesterId: string,
-  now: Date,
-): ModalView {
-  const options = extensionChoices(t).map((s) => ({
-    text: plain(`${formatDuration(s)} more`),
-    value: String(s),
-  }));
-  const blocks: Block[] = [{
-    type: "section",
-    block_id: "extend_what",
-    text: mrkdwn(
-      `Extend *${escapeMrkdwn(t.profile.description)}* on \`${
-        escapeMrkdwn(t.device)
-      }\`, which now ends ${slackDate(t.expiresAt)}.`,
-    ),
-  }];
-  if (approver.kind === "nobody") {
-    blocks.push({
-      type: "section",
-      block_id: "nobody_can_approve",
-      text: mrkdwn(`:warning: ${escapeMrkdwn(approver.reason)}`),
-    });
-  } else {
-    blocks.push(
-      {
-        type: "input",
-        block_id: FIELD.duration,
-        label: plain("For how much longer?"),
-        element: {
-          type: "static_select",
-          action_id: FIELD.duration,
-          options,
-          initial_option: options[0],
-        },
-      },
-      approverBlock(t.profile, approver, requesterId, now),
-      reasonBlock(),
-    );
-  }
-  return {
-    type: "modal",
-    callback_id: EXTEND_FORM_CALLBACK_ID,
-    title: plain("Extend access"),
-    ...(approver.kind === "nobody" ? {} : { submit: plain("Send request") }),
-    close: plain("Cancel"),
-    notify_on_close: true,
-    private_metadata: JSON.stringify({ grant_id: t.grantId }),
-    blocks,
-  };
-}
-
-/** The admin's modal: why revoke someone else's access. */
-export function revokeReasonView(
-  grantId: string,
-  requesterId: string,
-  what: string,
-): ModalView {
-  return {
-    type: "modal",
-    callback_id: REVOKE_REASON_CALLBACK_ID,
-    title: plain("Revoke access"),
-    submit: plain("Revoke"),
-    close: plain("Back"),
-    private_metadata: JSON.stringify({ grant_id: grantId }),
-    blocks: [
-      {
-        type: "section",
-        block_id: "revoke_what",
-        text: mrkdwn(
-          `Revoke <@${requesterId}>'s access to ${
-            escapeMrkdwn(what)
-          } now. They, the approver and the notify channel are told why.`,
-        ),
-      },
-      {
-        type: "input",
-        block_id: REVOKE_REASON_FIELD,
-        label: plain("Reason"),
-        element: {
-          type: "plain_text_input",
-          action_id: REVOKE_REASON_FIELD,
-          max_length: MAX_NOTE_LENGTH,
-        },
-      },
-    ],
-  };
+/**
+ * The list modal while the list is read: Slack's interactivity pointer
+ * expires about 3 s after the click, so the modal opens first with this.
+ */
+export function myAccessLoadingView(): ModalView {
+  return listModal([{
+    type: "context",
+    block_id: "loading",
+    elements: [mrkdwn("_Looking up your access…_")],
+  }]);
 }

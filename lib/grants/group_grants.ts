@@ -28,6 +28,7 @@ import {
 import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
 import type { Deadline } from "../slack/mod.ts";
 import { type SlackClient } from "../context.ts";
+import { errorText } from "../text.ts";
 
 /** What a group grant needs. */
 export type GroupContext = {
@@ -85,7 +86,7 @@ export async function joinGroup(
 export class GroupGrantError extends Error {
   readonly record: RequestRecord;
   constructor(cause: unknown, record: RequestRecord) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    super(errorText(cause), { cause });
     this.name = "GroupGrantError";
     this.record = record;
   }

@@ -22,7 +22,7 @@ import {
 import { escapeMrkdwn } from "../devices/mod.ts";
 import { errorText } from "../text.ts";
 import { endMembership, OWNED_MEMBERSHIPS } from "./group_grants.ts";
-import { expireGrant } from "./lifecycle.ts";
+import { expireGrant } from "./expire.ts";
 import { post } from "../slack/mod.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
@@ -50,7 +50,16 @@ export type ReconcileAction = {
   quiet?: boolean;
 };
 
-/** Runs one reconciliation; returns what it did. */
+/**
+ * Runs one reconciliation; returns what it did.
+ *
+ * @example
+ * ```ts
+ * // What the reconcile_access function does every 15 minutes:
+ * const actions = await reconcile(decisionContext(client, env, config));
+ * const failed = actions.filter((a) => a.failed).length;
+ * ```
+ */
 export async function reconcile(
   ctx: DecisionContext,
   now = new Date(),
@@ -60,67 +69,14 @@ export async function reconcile(
   // 1. Live grants past their end whose expiry did not run.
   for (const record of await ctx.store.list(["granted"])) {
     if (record.extends || Date.parse(record.expires_at ?? "") > due) continue;
-    const profile = findProfile(ctx.config, record.attribute);
-    const result = await expireGrant(ctx, record, profile, now);
-    if (result.kind === "expired") {
-      actions.push({
-        record,
-        failed: false,
-        text: `ended ${who(record)}'s access, due ${record.expires_at}${
-          result.membership === "removed"
-            ? `, and removed \`${record.login}\` from \`${record.attribute}\``
-            : ""
-        }`,
-      });
-    } else if (result.kind === "removal_failed") {
-      // expireGrant has warned the channel the first time.
-      actions.push({
-        record,
-        failed: true,
-        quiet: true,
-        text:
-          `could not remove \`${record.login}\` from \`${record.attribute}\` (${
-            escapeMrkdwn(result.error)
-          })`,
-      });
-    }
+    const action = await endOverdue(ctx, record, now);
+    if (action) actions.push(action);
   }
   // 2. Decisions approved but never granted: a handler cut off by Slack's
-  // time limit (or a crash) whose resume trigger was lost. Finished while
-  // the access would still run; failed out loud once it would have ended.
+  // time limit (or a crash) whose resume trigger was lost.
   for (const record of await ctx.store.list(["approved"])) {
     if (record.notified || !claimIsStale(record, now)) continue;
-    const end = Date.parse(record.planned_expiry ?? "");
-    if (end > now.getTime()) {
-      const result = await resumeDecision(ctx, record);
-      const after = await ctx.store.get(record.id) ?? record;
-      actions.push({
-        record,
-        failed: "error" in result,
-        text: after.state === "granted"
-          ? `finished granting ${
-            who(record)
-          }, which its approval could not finish in time`
-          : after.state === "approved"
-          ? `is still granting ${
-            who(record)
-          }: Tailscale is slow; it tries again`
-          : `could not finish granting ${who(record)}: ${
-            escapeMrkdwn(after.error ?? after.state)
-          }`,
-      });
-    } else {
-      const message =
-        "The approved grant could not be written to Tailscale before it would have ended, so nothing was granted. Request access again.";
-      await endUnresolvable(ctx, record, message, promptOf(record));
-      actions.push({
-        record,
-        failed: true,
-        text: `${
-          who(record)
-        }: approved, but never granted before its end; the requester was told`,
-      });
-    }
+    actions.push(await finishApproved(ctx, record, now));
   }
   // 3. Memberships the app added (or may have) for requests that are not
   // live grants: a grant that failed after its write, or whose decider died.
@@ -133,42 +89,125 @@ export async function reconcile(
       record.state === "approved" &&
       !(claimIsStale(record, now) && end <= due)
     ) continue;
-    try {
-      const ended = await endMembership(ctx, record, now);
-      await ctx.store.put(ended.record);
-      actions.push({
-        record,
-        failed: false,
-        text: ended.end === "removed"
-          ? `removed \`${record.login}\` from \`${record.attribute}\`: the app added it for a request that ${
-            record.state === "approved"
-              ? "was never completed"
-              : `ended ${record.state}`
-          }`
-          : `found \`${record.login}\` no longer needing removal from \`${record.attribute}\` (${
-            ended.end.replace("_", " ")
-          })`,
-      });
-    } catch (e) {
-      const error = errorText(e);
-      const quiet = record.history.at(-1)?.event === "removal_failed";
-      await ctx.store.put(
-        withEvent(record, "removal_failed", "app", now, error),
-      ).catch((e) => console.error(errorText(e)));
-      actions.push({
-        record,
-        failed: true,
-        quiet,
-        text:
-          `could not remove \`${record.login}\` from \`${record.attribute}\` (${
-            escapeMrkdwn(error)
-          }); the next check tries again`,
-      });
-    }
+    actions.push(await removeStray(ctx, record, now));
   }
   await report(ctx, actions);
   await ensureReconcileSchedule(ctx.client, now, ctx.deadline);
   return actions;
+}
+
+/** Ends a live grant past its end; null when there was nothing to do. */
+async function endOverdue(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  now: Date,
+): Promise<ReconcileAction | null> {
+  const profile = findProfile(ctx.config, record.attribute);
+  const result = await expireGrant(ctx, record, profile, now);
+  if (result.kind === "expired") {
+    return {
+      record,
+      failed: false,
+      text: `ended ${who(record)}'s access, due ${record.expires_at}${
+        result.membership === "removed"
+          ? `, and removed \`${record.login}\` from \`${record.attribute}\``
+          : ""
+      }`,
+    };
+  }
+  // expireGrant has warned the channel the first time.
+  if (result.kind === "removal_failed") {
+    return notRemoved(record, result.error, true, "");
+  }
+  return null;
+}
+
+/**
+ * Finishes an approval whose grant was never written while the access
+ * would still run; fails it out loud once it would have ended.
+ */
+async function finishApproved(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  now: Date,
+): Promise<ReconcileAction> {
+  const end = Date.parse(record.planned_expiry ?? "");
+  if (end > now.getTime()) {
+    const result = await resumeDecision(ctx, record);
+    const after = await ctx.store.get(record.id) ?? record;
+    return {
+      record,
+      failed: "error" in result,
+      text: after.state === "granted"
+        ? `finished granting ${
+          who(record)
+        }, which its approval could not finish in time`
+        : after.state === "approved"
+        ? `is still granting ${who(record)}: Tailscale is slow; it tries again`
+        : `could not finish granting ${who(record)}: ${
+          escapeMrkdwn(after.error ?? after.state)
+        }`,
+    };
+  }
+  const message =
+    "The approved grant could not be written to Tailscale before it would have ended, so nothing was granted. Request access again.";
+  await endUnresolvable(ctx, record, message, promptOf(record));
+  return {
+    record,
+    failed: true,
+    text: `${
+      who(record)
+    }: approved, but never granted before its end; the requester was told`,
+  };
+}
+
+/** Removes a membership the app added for a request that is not a live grant. */
+async function removeStray(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  now: Date,
+): Promise<ReconcileAction> {
+  try {
+    const ended = await endMembership(ctx, record, now);
+    await ctx.store.put(ended.record);
+    return {
+      record,
+      failed: false,
+      text: ended.end === "removed"
+        ? `removed \`${record.login}\` from \`${record.attribute}\`: the app added it for a request that ${
+          record.state === "approved"
+            ? "was never completed"
+            : `ended ${record.state}`
+        }`
+        : `found \`${record.login}\` no longer needing removal from \`${record.attribute}\` (${
+          ended.end.replace("_", " ")
+        })`,
+    };
+  } catch (e) {
+    const error = errorText(e);
+    const quiet = record.history.at(-1)?.event === "removal_failed";
+    await ctx.store.put(
+      withEvent(record, "removal_failed", "app", now, error),
+    ).catch((e) => console.error(errorText(e)));
+    return notRemoved(record, error, quiet, "; the next check tries again");
+  }
+}
+
+/** A membership that could not be removed, as reported. */
+function notRemoved(
+  record: RequestRecord,
+  error: string,
+  quiet: boolean,
+  after: string,
+): ReconcileAction {
+  return {
+    record,
+    failed: true,
+    quiet,
+    text: `could not remove \`${record.login}\` from \`${record.attribute}\` (${
+      escapeMrkdwn(error)
+    })${after}`,
+  };
 }
 
 function who(record: RequestRecord): string {

@@ -1,0 +1,124 @@
+/**
+ * Whether and how far a grant can be extended: only a live grant, only by
+ * the person who has it, and never past the profile's `maxExtendedSeconds`
+ * from its first grant. An extension is a request of its own, reviewed like
+ * any other, that moves the original grant's end when approved.
+ *
+ * @module
+ */
+import { type Config, findProfile, type Profile } from "../config_schema.ts";
+import { durationChoices } from "../durations.ts";
+import {
+  type RequestRecord,
+  type RequestStore,
+  targetOf,
+} from "../requests/mod.ts";
+import { targetName } from "./target.ts";
+
+/** Whether a record is a live grant (not an extension's own record). */
+export function isActiveGrant(record: RequestRecord, now: Date): boolean {
+  return record.state === "granted" && !record.extends &&
+    Date.parse(record.expires_at ?? "") > now.getTime();
+}
+
+/**
+ * How much longer the grant may run in all (from its first grant, within
+ * `maxExtendedSeconds`), in seconds; 0 when it cannot be extended.
+ */
+export function extensionRoom(
+  record: RequestRecord,
+  profile: Profile,
+): number {
+  const start = Date.parse(record.granted_at ?? record.created_at);
+  const limit = start + profile.maxExtendedSeconds * 1000;
+  const end = Date.parse(record.expires_at ?? "");
+  return Math.max(0, Math.floor((limit - end) / 1000));
+}
+
+/** The grant an extension form is for. */
+export type ExtendTarget = {
+  grantId: string;
+  profile: Profile;
+  device: string;
+  expiresAt: Date;
+  /** Seconds it may still be extended by. */
+  room: number;
+};
+
+/** Durations offered for an extension: within one grant and the room left. */
+export function extensionChoices(t: ExtendTarget): number[] {
+  const max = Math.min(t.profile.maxSeconds, t.room);
+  return max >= 60 ? durationChoices(max) : [];
+}
+
+/** The grant to extend and its record, or why it cannot be extended. */
+export type ExtensionTarget =
+  | { ok: true; target: ExtendTarget; record: RequestRecord }
+  | { ok: false; why: string };
+
+/**
+ * Whether `userId` may extend `record` (as read from the store; null when
+ * there is none) now, and by how much.
+ *
+ * @example
+ * ```ts
+ * const found = extensionTarget(await store.get(grantId), userId, config, new Date());
+ * if (!found.ok) console.log(found.why);
+ * else console.log(extensionChoices(found.target)); // seconds offered
+ * ```
+ */
+export function extensionTarget(
+  record: RequestRecord | null,
+  userId: string,
+  config: Config,
+  now: Date,
+): ExtensionTarget {
+  if (!record || record.requester !== userId) {
+    return {
+      ok: false,
+      why: "Only the person who has the access can extend it.",
+    };
+  }
+  if (!isActiveGrant(record, now)) {
+    return {
+      ok: false,
+      why:
+        "That access has already ended, so it cannot be extended. Request access anew.",
+    };
+  }
+  const profile = findProfile(config, record.attribute);
+  if (!profile) {
+    return {
+      ok: false,
+      why:
+        `The access profile \`${record.attribute}\` is no longer offered, so it cannot be extended.`,
+    };
+  }
+  const target: ExtendTarget = {
+    grantId: record.id,
+    profile,
+    device: targetName(targetOf(record)),
+    expiresAt: new Date(record.expires_at!),
+    room: extensionRoom(record, profile),
+  };
+  if (extensionChoices(target).length === 0) {
+    return {
+      ok: false,
+      why:
+        `${profile.description} allows at most this much in all, so it cannot be extended further.`,
+    };
+  }
+  return { ok: true, target, record };
+}
+
+/** {@linkcode extensionTarget} for the grant stored as `grantId`. */
+export async function findExtensionTarget(
+  store: Pick<RequestStore, "get">,
+  grantId: string,
+  userId: string,
+  config: Config,
+  now?: Date,
+): Promise<ExtensionTarget> {
+  const record = await store.get(grantId);
+  return extensionTarget(record, userId, config, now ?? new Date());
+}
