@@ -22,7 +22,7 @@ export {
   HANDLER_TIMED_OUT,
   type PlatformOptions,
   type WorkflowRun,
-} from "./platform/engine.ts";
+} from "./platform/types.ts";
 
 /**
  * The fake Slack platform: the workflow engine with people acting on it.

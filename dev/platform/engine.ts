@@ -11,64 +11,17 @@
 import type { SlackFake } from "../emulator/slack.ts";
 import type { InvocationPayload } from "../runtime/dispatch.ts";
 import { HandlerTimeoutError } from "../runtime/subprocess.ts";
-
-/** Delivers one event to the app and returns its answer. */
-export type Dispatcher = (payload: InvocationPayload) => Promise<unknown>;
-
-/** Slack's payloads, as loosely typed as the app's handlers read them. */
-// deno-lint-ignore no-explicit-any
-export type Json = any;
-
-/** One function execution of a workflow run. */
-export type Execution = {
-  id: string;
-  callbackId: string;
-  inputs: Record<string, unknown>;
-  status: "running" | "completed" | "failed";
-  outputs?: Record<string, unknown>;
-  error?: string;
-};
-
-/** One run of a workflow. */
-export type WorkflowRun = {
-  workflowId: string;
-  inputs: Record<string, unknown>;
-  executions: Execution[];
-  status: "running" | "completed" | "failed";
-};
-
-type WorkflowDef = {
-  steps: { id: string; function_id: string; inputs: Record<string, unknown> }[];
-};
-
-/** What the platform needs to run the app. */
-export type PlatformOptions = {
-  slack: SlackFake;
-  /** The app's environment (`slack env`), SLACK_API_URL is added. */
-  env: Record<string, string>;
-  /** How events reach the app (a fresh process each, like Slack). */
-  dispatch: Dispatcher;
-  /** The manifest's `workflows`. */
-  workflows: Record<string, WorkflowDef>;
-  /** Moves the emulated wall clock (Slack, Tailscale and the app) forward. */
-  advanceClock?: (ms: number) => void;
-};
-
-/** The team every payload names. */
-export const TEAM_ID = "T0EXAMPLE1";
-
-/** An event Slack delivered to the app. */
-export type Delivery = {
-  payload: InvocationPayload;
-  response: unknown;
-  /** The execution the event belongs to. */
-  execution: Execution;
-};
-
-/** What a person sees when Slack gave up on the app's handler. */
-export const HANDLER_TIMED_OUT = { timed_out: true } as const;
-/** What a click on a completed execution's message or view does: nothing. */
-export const ACTION_DROPPED = { dropped: true } as const;
+import { nextRunAt, resolveInputs, triggerInputs } from "./inputs.ts";
+import {
+  ACTION_DROPPED,
+  type Delivery,
+  type Execution,
+  HANDLER_TIMED_OUT,
+  type Json,
+  type PlatformOptions,
+  TEAM_ID,
+  type WorkflowRun,
+} from "./types.ts";
 
 /**
  * Runs workflows and delivers their events. {@link SimulatedPeople} adds
@@ -154,19 +107,12 @@ export class WorkflowEngine {
     userId?: string,
     custom: Record<string, string> = {},
   ): Promise<WorkflowRun> {
-    const inputs: Record<string, unknown> = {};
-    for (const [name, input] of Object.entries(trigger.inputs ?? {})) {
-      const spec = input as { value?: unknown; customizable?: boolean };
-      if (spec.customizable) {
-        if (name in custom) inputs[name] = custom[name];
-      } else if (spec.value === "{{data.user_id}}") {
-        inputs[name] = userId;
-      } else if (spec.value === "{{data.interactivity}}") {
-        inputs[name] = userId ? this.interactivity(userId) : undefined;
-      } else {
-        inputs[name] = spec.value;
-      }
-    }
+    const inputs = triggerInputs(
+      trigger,
+      userId,
+      custom,
+      (id) => this.interactivity(id),
+    );
     return await this.#run(trigger.workflow.callback_id, inputs);
   }
 
@@ -184,33 +130,13 @@ export class WorkflowEngine {
       const now = this.#opts.slack.now();
       const due = [...this.#opts.slack.triggers.values()]
         .filter((t) => t.type === "scheduled")
-        .map((t) => ({ t, at: this.#nextRun(t) }))
+        .map((t) => ({ t, at: nextRunAt(t, this.#fired.get(String(t.id))) }))
         .filter(({ at }) => at !== null && at <= now)
         .sort((a, b) => a.at! - b.at!);
       if (!due.length) return runs;
       this.#fired.set(String(due[0].t.id), due[0].at!);
       runs.push(await this.runTrigger(due[0].t as Record<string, Json>));
     }
-  }
-
-  /**
-   * When a scheduled trigger runs next (epoch ms), or null when it will not
-   * again: once at its start time, or every period from it (hourly, daily,
-   * weekly; `repeats_every` periods apart).
-   */
-  #nextRun(trigger: Record<string, unknown>): number | null {
-    const schedule = trigger.schedule as Record<string, Json>;
-    const start = Date.parse(String(schedule.start_time));
-    const last = this.#fired.get(String(trigger.id));
-    const frequency = (schedule.frequency ?? {}) as Record<string, Json>;
-    const unit = {
-      hourly: 3_600_000,
-      daily: 86_400_000,
-      weekly: 7 * 86_400_000,
-    }[String(frequency.type)];
-    if (!unit) return last === undefined ? start : null;
-    if (last === undefined) return start;
-    return last + unit * Number(frequency.repeats_every ?? 1);
   }
 
   async #startStep(run: WorkflowRun, index: number) {
@@ -403,26 +329,6 @@ export class WorkflowEngine {
       interactor: { id: userId, secret: "interactor-secret" },
     };
   }
-}
-
-function resolveInputs(
-  inputs: Record<string, unknown>,
-  run: WorkflowRun,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, ref] of Object.entries(inputs)) {
-    const m = typeof ref === "string"
-      ? ref.match(/^\{\{(inputs|steps\.(\d+))\.([\w]+)\}\}$/)
-      : null;
-    if (!m) {
-      out[key] = ref;
-    } else if (m[1] === "inputs") {
-      out[key] = run.inputs[m[3]];
-    } else {
-      out[key] = run.executions[Number(m[2])]?.outputs?.[m[3]];
-    }
-  }
-  return out;
 }
 
 /** The type of event a payload delivers. */

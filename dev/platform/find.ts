@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Json } from "./engine.ts";
+import type { Json } from "./types.ts";
 
 /** The input block labelled `label` in a view (or a message), and its element. */
 export function findInput(

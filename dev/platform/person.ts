@@ -7,12 +7,8 @@
  *
  * @module
  */
-import {
-  type Json,
-  TEAM_ID,
-  WorkflowEngine,
-  type WorkflowRun,
-} from "./engine.ts";
+import { WorkflowEngine } from "./engine.ts";
+import { type Json, TEAM_ID, type WorkflowRun } from "./types.ts";
 import {
   findButtonIn,
   findElement,
