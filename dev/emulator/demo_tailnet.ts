@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { FakeDevice } from "./tailscale.ts";
+import type { FakeDevice } from "./tailscale/types.ts";
 
 /** MagicDNS suffix of the demo tailnet. */
 export const DEMO_DNS_SUFFIX = "tail1234.ts.net";

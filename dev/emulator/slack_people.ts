@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FakeSlackUser } from "./slack.ts";
+import type { FakeSlackUser } from "./slack/types.ts";
 
 /** The seed users' IDs, for readable tests (`PEOPLE.alice`). */
 export const PEOPLE = {

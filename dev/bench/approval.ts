@@ -6,11 +6,21 @@
  *
  * @module
  */
-import { type ConfigInput, parseConfig } from "../lib/config_schema.ts";
-import { startApp, type TestApp } from "./app.ts";
-import { PEOPLE } from "./emulator/slack_people.ts";
-import { workspaceFor } from "./local.ts";
+import type { ConfigInput } from "../../lib/config_schema.ts";
+import type { TestApp } from "../app.ts";
+import { PEOPLE } from "../emulator/slack_people.ts";
+import {
+  ms,
+  openForm,
+  percentile,
+  pickFirstDevice,
+  withBenchApp,
+} from "./common.ts";
 
+/** Approvals in a row for the click-to-told figures. */
+const APPROVAL_FLOWS = 20;
+
+/** The approval section's one profile, which notifies a channel too. */
 const PROFILES: ConfigInput["profiles"] = [{
   description: "Production",
   attribute: "custom:prodAccess",
@@ -31,33 +41,14 @@ export type ApprovalTimes = {
   timeouts: number;
 };
 
-async function withBenchApp<T>(fn: (app: TestApp) => Promise<T>): Promise<T> {
-  const app = await startApp({
-    profiles: PROFILES,
-    tailscale: { latencyMs: 150 },
-    slack: {
-      users: workspaceFor(parseConfig({ profiles: PROFILES }).profiles),
-      latencyMs: 50,
-    },
-  });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close();
-  }
-}
-
 /** Alice asks for an hour of Production; Bob clicks Approve. */
 async function oneApproval(
   app: TestApp,
   slowWriteMs: number,
 ): Promise<ApprovalTimes> {
   const { alice, bob } = PEOPLE;
-  await app.platform.startWorkflow("request_tailscale_access", alice);
-  await app.platform.choose(alice, "What do you need access to?", "Production");
-  const options = await app.platform.suggest(alice, "From which device?", "");
-  const first = (options.option_groups?.[0]?.options ?? options.options)[0];
-  app.platform.selectSuggested(alice, "From which device?", first);
+  await openForm(app, "Production");
+  await pickFirstDevice(app, "");
   await app.platform.choose(alice, "For how long?", "1 hour");
   app.platform.type(alice, "Why do you need it?", "benchmark");
   await app.platform.submit(alice);
@@ -107,15 +98,53 @@ function toldCount(app: TestApp): number {
 }
 
 /** `flows` approvals in one app, each with a Tailscale write `slowWriteMs` late. */
-export async function measureApprovals(
+async function measureApprovals(
   flows: number,
   slowWriteMs = 0,
 ): Promise<ApprovalTimes[]> {
-  return await withBenchApp(async (app) => {
+  return await withBenchApp({ profiles: PROFILES }, async (app) => {
     const out: ApprovalTimes[] = [];
     for (let i = 0; i < flows; i++) {
       out.push(await oneApproval(app, slowWriteMs));
     }
     return out;
   });
+}
+
+/**
+ * The approval: click → attribute written → requester told, over
+ * {@linkcode APPROVAL_FLOWS} flows; then with Tailscale answering the write
+ * after 12 s.
+ *
+ * @example
+ * ```ts
+ * await approvalBench();
+ * ```
+ */
+export async function approvalBench(): Promise<void> {
+  const normal = await measureApprovals(APPROVAL_FLOWS);
+  const slow = await measureApprovals(3, 12_000);
+  console.log(
+    `\nApproval, Deno ${Deno.version.deno}; each event a fresh process; Tailscale +150 ms, Slack +50 ms; the decision's claim settles 1.5 s.\n`,
+  );
+  console.log(
+    "| approvals | click → attribute written, median / p95 | click → requester told, median / p95 | click → decision finished, median | handlers past Slack's limit |\n|---|---:|---:|---:|---:|",
+  );
+  for (
+    const [label, runs] of [
+      [`${APPROVAL_FLOWS}, Tailscale answers at once`, normal],
+      ["3, Tailscale answers the write after 12 s", slow],
+    ] as const
+  ) {
+    const pick = (k: "written" | "told" | "done") => runs.map((r) => r[k]);
+    console.log(
+      `| ${label} | ${ms(percentile(pick("written"), 0.5))} / ${
+        ms(percentile(pick("written"), 0.95))
+      } | ${ms(percentile(pick("told"), 0.5))} / ${
+        ms(percentile(pick("told"), 0.95))
+      } | ${ms(percentile(pick("done"), 0.5))} | ${
+        runs.reduce((n, r) => n + r.timeouts, 0)
+      } |`,
+    );
+  }
 }

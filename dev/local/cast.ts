@@ -1,0 +1,83 @@
+/**
+ * Who and what `deno task local` plays: the demo workspace (with a person
+ * for every approver email config.ts names), the requester and the device
+ * profile the command line asks for.
+ *
+ * @module
+ */
+import { config } from "../../config.ts";
+import type { Profile } from "../../lib/config_schema.ts";
+import type { FakeSlackUser } from "../emulator/slack.ts";
+import { slackPeople } from "../emulator/slack_people.ts";
+
+/** The demo workspace plus a person for every email config.ts names. */
+export function workspaceFor(profiles: readonly Profile[]): FakeSlackUser[] {
+  const users = slackPeople();
+  const known = new Set(users.map((u) => u.email).filter(Boolean));
+  let n = 0;
+  for (const email of profiles.flatMap((p) => p.approverEmails ?? [])) {
+    if (known.has(email)) continue;
+    known.add(email);
+    const name = email.split("@")[0];
+    users.push({
+      id: `U0CFG${String(++n).padStart(4, "0")}`,
+      name,
+      real_name: name.replace(/[._-]+/g, " ").replace(
+        /\b\w/g,
+        (c) => c.toUpperCase(),
+      ),
+      email,
+      tz: "UTC",
+      tz_label: "Coordinated Universal Time",
+      tz_offset: 0,
+    });
+  }
+  return users;
+}
+
+/** A device profile: what this demo plays (group grants have their tests). */
+export type DeviceProfile = Profile & { attribute: string };
+
+/** The device profile named `name` (description, key or a unique prefix), or the first. */
+export function pickProfile(name: string | undefined): DeviceProfile {
+  const devices = config.profiles.filter((p): p is DeviceProfile =>
+    p.attribute !== undefined
+  );
+  if (!name) return devices[0];
+  const wanted = name.toLowerCase();
+  const exact = devices.find((p) =>
+    p.description.toLowerCase() === wanted ||
+    p.key.toLowerCase() === wanted
+  );
+  const prefixed = devices.filter((p) =>
+    p.description.toLowerCase().startsWith(wanted)
+  );
+  const found = exact ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+  if (!found) {
+    throw new Error(
+      `no profile "${name}" in config.ts (profiles: ${
+        devices.map((p) => `"${p.description}"`).join(", ")
+      })`,
+    );
+  }
+  return found;
+}
+
+/** The person `who` names (a demo name or an email). */
+export function pickRequester(
+  users: FakeSlackUser[],
+  who: string,
+): FakeSlackUser {
+  const w = who.toLowerCase();
+  const found = users.find((u) =>
+    !u.deleted && (u.name === w || u.email?.toLowerCase() === w)
+  );
+  if (!found) {
+    throw new Error(
+      `no person "${who}" in the demo workspace (try ${
+        users.filter((u) => !u.deleted && u.email).map((u) => u.name).join(", ")
+      })`,
+    );
+  }
+  return found;
+}
