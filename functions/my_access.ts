@@ -3,8 +3,8 @@ import { z } from "zod";
 import { config } from "../config.ts";
 import {
   AccessRequestType,
-  type RequestRecord,
   RequestStore,
+  type TypedRecord,
 } from "../lib/requests/mod.ts";
 import { approverField, decisionContext } from "../lib/review/mod.ts";
 import { lookupPerson } from "../lib/people/mod.ts";
@@ -182,7 +182,7 @@ const CANCEL_NOTICES: Record<CancelResult["kind"], string> = {
 async function revokeClicked(
   modal: Modal,
   payload: z.output<typeof ViewActionPayload>,
-  record: RequestRecord,
+  record: TypedRecord,
   deadline: Deadline,
 ): Promise<void> {
   const { env, client, userId } = modal;
@@ -245,7 +245,7 @@ export default SlackFunction(
     const id = String(action.value ?? "");
     const deadline = Deadline.forHandler("interaction", env);
     const show = (notice: string) => showList(modal, notice);
-    let record: RequestRecord | null;
+    let record: TypedRecord | null;
     try {
       record = await new RequestStore(client, env).get(id);
     } catch (e) {

@@ -10,6 +10,7 @@ import { type Config, findProfile } from "../config_schema.ts";
 import {
   type RequestRecord,
   type RequestStore,
+  requireExpiry,
   targetOf,
 } from "../requests/mod.ts";
 import type { ClientResult } from "../tailscale/mod.ts";
@@ -34,10 +35,10 @@ export function activeGrants(
   now: Date,
 ): RequestRecord[] {
   return records.filter((r) => isActiveGrant(r, now))
-    .sort((a, b) => Date.parse(a.expires_at!) - Date.parse(b.expires_at!));
+    .sort((a, b) => requireExpiry(a).getTime() - requireExpiry(b).getTime());
 }
 
-/** A live grant as listed to `viewerId`. */
+/** A live grant (see {@linkcode activeGrants}) as listed to `viewerId`. */
 export function grantRow(
   config: Config,
   record: RequestRecord,
@@ -51,7 +52,7 @@ export function grantRow(
     approverId: record.approver,
     profile: profileLabel(config, record),
     device: deviceLabel(record),
-    expiresAt: new Date(record.expires_at!),
+    expiresAt: requireExpiry(record),
     status,
     mine: record.requester === viewerId,
     extensionRoom: profile ? extensionRoom(record, profile) : 0,

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { expiryOf } from "../requests/mod.ts";
 import { TailscaleApiError, type TailscaleClient } from "../tailscale/mod.ts";
 
 /** What became of a grant's attribute when the grant ended. */
@@ -75,9 +76,10 @@ export async function endAttributeGrant(
   if (held === null) return { kind: "device_gone" };
   if (held.attributes[key] === undefined) return { kind: "already_gone" };
   const expiry = held.expiries[key];
+  const end = expiryOf(grant);
   const ours = held.attributes[key] === true && expiry !== undefined &&
-    Math.abs(Date.parse(expiry) - Date.parse(grant.expires_at ?? "")) <
-      SAME_EXPIRY_MS;
+    end !== null &&
+    Math.abs(Date.parse(expiry) - end.getTime()) < SAME_EXPIRY_MS;
   if (ours) return { kind: await removeAttribute(tailscale, nodeId, key) };
   if (expiry === undefined) return { kind: "changed", until: null };
   const until = new Date(expiry);

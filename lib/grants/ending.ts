@@ -8,7 +8,13 @@
 import type { AttributeOutcome, GrantFacts } from "../blocks/mod.ts";
 import type { Profile } from "../config_schema.ts";
 import type { DecisionContext } from "../review/mod.ts";
-import { type RequestRecord, targetOf, withEvent } from "../requests/mod.ts";
+import {
+  type RequestRecord,
+  scheduleOf,
+  targetOf,
+  withEvent,
+  withSchedule,
+} from "../requests/mod.ts";
 import { cancelEvents } from "./schedule.ts";
 
 /** What the messages about a grant say: who, what, on what, until when. */
@@ -32,7 +38,7 @@ export async function cancelTriggers(
 ): Promise<string[]> {
   return await cancelEvents(
     ctx.client,
-    record.schedule ?? [],
+    scheduleOf(record),
     undefined,
     ctx.deadline,
   );
@@ -43,18 +49,18 @@ export async function cancelTriggers(
  * when), its remaining scheduled triggers cancelled, and `event` in its
  * history. Not stored yet.
  */
-export async function closedRecord(
+export async function closedRecord<R extends RequestRecord>(
   ctx: DecisionContext,
-  current: RequestRecord,
+  current: R,
   changes: Partial<RequestRecord>,
   event: string,
   actor: string,
   now: Date,
   note: string | undefined,
-): Promise<RequestRecord> {
+): Promise<R> {
   const schedule = await cancelTriggers(ctx, current);
   return withEvent(
-    { ...current, ...changes, schedule },
+    withSchedule({ ...current, ...changes }, schedule),
     event,
     actor,
     now,

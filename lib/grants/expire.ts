@@ -14,7 +14,12 @@ import {
 } from "../blocks/mod.ts";
 import type { Profile } from "../config_schema.ts";
 import { escapeMrkdwn } from "../devices/mod.ts";
-import { groupOf, type RequestRecord, withEvent } from "../requests/mod.ts";
+import {
+  expiresAfter,
+  type RequestRecord,
+  type TypedRecord,
+  withEvent,
+} from "../requests/mod.ts";
 import type { DecisionContext } from "../review/mod.ts";
 import { post } from "../slack/mod.ts";
 import { tailscaleFromEnv } from "../tailscale/mod.ts";
@@ -27,7 +32,7 @@ import { endMembership } from "./group_grants.ts";
 export type ExpireResult =
   /** Not a live grant, or not due (extended since). */
   | { kind: "not_due" }
-  | { kind: "expired"; record: RequestRecord; membership?: MembershipEnd }
+  | { kind: "expired"; record: TypedRecord; membership?: MembershipEnd }
   /** A group membership could not be removed; the grant stays open. */
   | { kind: "removal_failed"; error: string };
 
@@ -45,18 +50,20 @@ export type ExpireResult =
  */
 export async function expireGrant(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   profile: Profile | undefined,
   now: Date,
 ): Promise<ExpireResult> {
   if (record.state !== "granted" || record.extends) return { kind: "not_due" };
-  const end = Date.parse(record.expires_at ?? "");
-  // Extended since this trigger was made: the new one will come.
-  if (now.getTime() < end - 1000) return { kind: "not_due" };
+  // Extended since this trigger was made (its end more than a second
+  // away): the new one will come.
+  if (expiresAfter(record, new Date(now.getTime() + 1000))) {
+    return { kind: "not_due" };
+  }
   let current = record;
   let attribute: AttributeOutcome | undefined;
   let membership: MembershipEnd | undefined;
-  if (groupOf(record)) {
+  if (record.target.kind === "group") {
     try {
       ({ record: current, end: membership } = await endMembership(
         ctx,

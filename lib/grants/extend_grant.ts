@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { type RequestRecord, withEvent } from "../requests/mod.ts";
+import {
+  expiryOf,
+  type RequestRecord,
+  requireField,
+  scheduleOf,
+  type TypedRecord,
+  withEvent,
+  withSchedule,
+} from "../requests/mod.ts";
 import type { Profile } from "../config_schema.ts";
 import { formatDuration } from "../durations.ts";
 import { errorText } from "../text.ts";
@@ -43,9 +51,12 @@ export function extensionRefusal(
   planned: Date,
   now: Date,
 ): string | null {
+  // Only an end that has passed refuses it: a row without a readable end
+  // is not taken to be over.
+  const end = expiryOf(original);
   if (
     original.state !== "granted" ||
-    Date.parse(original.expires_at ?? "") <= now.getTime()
+    (end !== null && end.getTime() <= now.getTime())
   ) return NOTHING_TO_EXTEND;
   const limit = Date.parse(original.granted_at ?? original.created_at) +
     profile.maxExtendedSeconds * 1000;
@@ -78,7 +89,7 @@ export async function writeApprovedExtension(
   const now = new Date();
   const planned = plannedEnd(record);
   try {
-    const original = await ctx.store.get(record.extends!);
+    const original = await ctx.store.get(requireField(record, "extends"));
     if (!original) return failedGrant(record, NOTHING_TO_EXTEND, now);
     const refusal = extensionRefusal(record, original, r.profile, planned, now);
     if (refusal) return failedGrant(record, refusal, now);
@@ -116,14 +127,14 @@ export async function writeApprovedExtension(
  */
 async function moveEnd(
   ctx: GrantContext,
-  original: RequestRecord,
+  original: TypedRecord,
   extension: RequestRecord,
   planned: Date,
   now: Date,
 ): Promise<void> {
   const kept = await cancelEvents(
     ctx.client,
-    original.schedule ?? [],
+    scheduleOf(original),
     ["reminder", "expiry"],
     ctx.deadline,
   );
@@ -135,11 +146,10 @@ async function moveEnd(
     ctx.deadline,
   );
   await ctx.store.put(withEvent(
-    {
-      ...original,
-      expires_at: planned.toISOString(),
-      schedule: [...kept, ...schedule],
-    },
+    withSchedule(
+      { ...original, expires_at: planned.toISOString() },
+      [...kept, ...schedule],
+    ),
     "extended",
     extension.decided_by ?? "app",
     now,

@@ -9,8 +9,11 @@
 import { type Config, findProfile, type Profile } from "../config_schema.ts";
 import { durationChoices } from "../durations.ts";
 import {
+  expiresAfter,
+  expiryOf,
   type RequestRecord,
   type RequestStore,
+  requireExpiry,
   targetOf,
 } from "../requests/mod.ts";
 import { targetName } from "./target.ts";
@@ -18,7 +21,7 @@ import { targetName } from "./target.ts";
 /** Whether a record is a live grant (not an extension's own record). */
 export function isActiveGrant(record: RequestRecord, now: Date): boolean {
   return record.state === "granted" && !record.extends &&
-    Date.parse(record.expires_at ?? "") > now.getTime();
+    expiresAfter(record, now);
 }
 
 /**
@@ -31,7 +34,8 @@ export function extensionRoom(
 ): number {
   const start = Date.parse(record.granted_at ?? record.created_at);
   const limit = start + profile.maxExtendedSeconds * 1000;
-  const end = Date.parse(record.expires_at ?? "");
+  // Asked of live grants: one without an end has no room to reckon (NaN).
+  const end = expiryOf(record)?.getTime() ?? NaN;
   return Math.max(0, Math.floor((limit - end) / 1000));
 }
 
@@ -98,7 +102,7 @@ export function extensionTarget(
     grantId: record.id,
     profile,
     device: targetName(targetOf(record)),
-    expiresAt: new Date(record.expires_at!),
+    expiresAt: requireExpiry(record),
     room: extensionRoom(record, profile),
   };
   if (extensionChoices(target).length === 0) {

@@ -4,16 +4,16 @@
  *
  * @module
  */
-import { MAX_REASON_LENGTH } from "../blocks/mod.ts";
-import { lookupPerson } from "../people/mod.ts";
 import {
   type AccessRequest,
+  APPROVER_MISSING,
+  checkApprover,
+  reasonProblem,
   requestIdFor,
   type RequestRecord,
   snapshotOf,
   submitRequest,
 } from "../requests/mod.ts";
-import { approverGroupMembers, approverProblem } from "../review/mod.ts";
 import { FIELD, type FormState } from "../slack/mod.ts";
 import type { SlackClient } from "../context.ts";
 import { type ExtendTarget, extensionChoices } from "./extension.ts";
@@ -25,6 +25,9 @@ export type ExtensionProblems = {
   approver?: string;
 };
 
+/** The extension form's message for a missing reason. */
+export const EXTENSION_REASON_MISSING = "Say why you need more time.";
+
 /** What the person asked for, as read from the form. */
 export type ExtensionAsk = {
   seconds: number;
@@ -34,8 +37,9 @@ export type ExtensionAsk = {
 
 /**
  * The checks that need nothing but the form: a length the form offered and
- * a reason within bounds; an approver chosen. (Whether that approver may
- * approve needs Slack: {@linkcode checkExtensionForm}.)
+ * a reason within bounds (the request form's rule, in the extension's
+ * words); an approver chosen. (Whether that approver may approve needs
+ * Slack: {@linkcode checkExtensionForm}.)
  */
 export function extensionFormProblems(
   target: ExtendTarget,
@@ -46,15 +50,11 @@ export function extensionFormProblems(
   if (!extensionChoices(target).includes(seconds)) {
     problems.duration = "Choose one of the offered lengths.";
   }
-  // TODO(#14): shared validation (the request form checks its reason too).
   const reason = (values.reason ?? "").trim();
-  if (!reason) {
-    problems.reason = "Say why you need more time.";
-  } else if (reason.length > MAX_REASON_LENGTH) {
-    problems.reason = `Keep the reason within ${MAX_REASON_LENGTH} characters.`;
-  }
+  const reasonWrong = reasonProblem(reason, EXTENSION_REASON_MISSING);
+  if (reasonWrong) problems.reason = reasonWrong;
   const approverId = values.approver ?? "";
-  if (!approverId) problems.approver = "Choose who should approve.";
+  if (!approverId) problems.approver = APPROVER_MISSING;
   return { ask: { seconds, reason, approverId }, problems };
 }
 
@@ -76,17 +76,14 @@ export async function checkExtensionForm(
   }
 > {
   const { ask, problems } = extensionFormProblems(target, form.values);
+  // A missing approver is already said; a chosen one is checked as the
+  // request form checks its own.
   if (ask.approverId) {
-    // TODO(#14): shared validation (the request form checks its approver too).
-    const [person, members] = await Promise.all([
-      lookupPerson(client, ask.approverId),
-      approverGroupMembers(client, target.profile),
-    ]);
-    const problem = approverProblem(
+    const problem = await checkApprover(
+      client,
       target.profile,
       requesterId,
-      person,
-      members,
+      ask.approverId,
     );
     if (problem) problems.approver = problem;
   }

@@ -19,10 +19,14 @@ import {
   removeFromGroup,
 } from "../policy/mod.ts";
 import {
-  groupOf,
+  expiresAfter,
+  groupTarget,
   type MembershipState,
   type RequestRecord,
   type RequestStore,
+  requireExpiry,
+  requireGroup,
+  type TypedRecord,
   withEvent,
 } from "../requests/mod.ts";
 import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
@@ -59,10 +63,9 @@ export async function joinGroup(
   record: RequestRecord,
   resumed: boolean,
 ): Promise<RequestRecord> {
-  const group = groupOf(record)!;
-  const login = record.login!;
   let current = record;
   try {
+    const { group, login } = requireGroup(record);
     const result = await addToGroup(ctx.tailscale, group, login, async () => {
       current = withEvent(
         { ...current, membership: "adding" },
@@ -98,12 +101,12 @@ export class GroupGrantError extends Error {
  */
 export async function extensionProblem(
   tailscale: TailscaleClient,
-  record: RequestRecord,
+  record: TypedRecord,
 ): Promise<string | null> {
-  const group = groupOf(record)!;
+  const { group, login } = groupTarget(record);
   const members = await readGroup(tailscale, group);
   if (members === null) return missingGroupText(group);
-  if (!isMember(members, record.login ?? "")) {
+  if (!isMember(members, login)) {
     return `\`${record.login}\` is no longer in \`${group}\` (removed outside this app), so there is nothing to extend. Request access anew.`;
   }
   return null;
@@ -118,7 +121,7 @@ export type Release =
   /** It was not the app's to remove (a member before the grant). */
   | { kind: "kept" }
   /** Another live grant of the same login and group now owns it. */
-  | { kind: "handed_over"; to: RequestRecord };
+  | { kind: "handed_over"; to: TypedRecord };
 
 /**
  * Lets go of a grant's membership: removes the login from the group when
@@ -129,17 +132,17 @@ export type Release =
  */
 export async function releaseMembership(
   ctx: GroupContext,
-  record: RequestRecord,
+  record: TypedRecord,
   now = new Date(),
 ): Promise<Release> {
   if (!ownsMembership(record)) return { kind: "kept" };
-  const group = groupOf(record)!;
-  const login = (record.login ?? "").toLowerCase();
+  const { group, login } = groupTarget(record);
   const heirs = (await ctx.store.list(["granted"])).filter((r) =>
-    r.id !== record.id && !r.extends && r.attribute === group &&
-    (r.login ?? "").toLowerCase() === login &&
-    Date.parse(r.expires_at ?? "") > now.getTime()
-  ).sort((a, b) => Date.parse(b.expires_at!) - Date.parse(a.expires_at!));
+    r.id !== record.id && !r.extends && r.target.kind === "group" &&
+    r.target.group === group &&
+    r.target.login.toLowerCase() === login.toLowerCase() &&
+    expiresAfter(r, now)
+  ).sort((a, b) => requireExpiry(b).getTime() - requireExpiry(a).getTime());
   if (heirs.length) {
     const heir = heirs[0];
     if (heir.membership !== "added") {
@@ -153,7 +156,11 @@ export async function releaseMembership(
     }
     return { kind: "handed_over", to: heir };
   }
-  const result = await removeFromGroup(ctx.tailscale, group, record.login!);
+  const result = await removeFromGroup(
+    ctx.tailscale,
+    group,
+    requireGroup(record).login,
+  );
   return { kind: result.changed ? "removed" : "already_gone" };
 }
 
@@ -170,9 +177,9 @@ export async function endMembership(
     env: Record<string, string>;
     deadline?: Deadline;
   },
-  record: RequestRecord,
+  record: TypedRecord,
   now: Date,
-): Promise<{ record: RequestRecord; end: Release["kind"] }> {
+): Promise<{ record: TypedRecord; end: Release["kind"] }> {
   const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (!built.ok) throw new Error(`${built.missing.join(" and ")} not set`);
   const release = await releaseMembership(
@@ -185,10 +192,10 @@ export async function endMembership(
 
 /** The record after a release (pure): no longer the app's to remove. */
 function released(
-  record: RequestRecord,
+  record: TypedRecord,
   release: Release,
   now: Date,
-): RequestRecord {
+): TypedRecord {
   if (release.kind === "kept") return record;
   const note = release.kind === "handed_over"
     ? `membership kept for request ${release.to.id} until ${release.to.expires_at}`

@@ -15,8 +15,9 @@ import {
 import {
   claimDecision,
   DEFAULT_SETTLE_MS,
-  type RequestRecord,
+  type TypedRecord,
   withNotified,
+  withSchedule,
 } from "../requests/mod.ts";
 import { cancelTriggers } from "./ending.ts";
 
@@ -34,22 +35,22 @@ import { cancelTriggers } from "./ending.ts";
  */
 export async function endPending(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   profile: Profile | undefined,
   state: "expired" | "cancelled",
   actor: string,
   now = new Date(),
-): Promise<{ won: boolean; record: RequestRecord }> {
+): Promise<{ won: boolean; record: TypedRecord }> {
   const claim = await claimDecision(ctx.store, record, {
     state,
     actor,
     now,
   }, ctx.settleMs ?? DEFAULT_SETTLE_MS);
   if (!claim.won) return claim;
-  let current: RequestRecord = {
-    ...claim.record,
-    schedule: await cancelTriggers(ctx, claim.record),
-  };
+  let current = withSchedule(
+    claim.record,
+    await cancelTriggers(ctx, claim.record),
+  );
   if (profile) {
     const failures = await announceOutcome(
       ctx.client,
@@ -87,7 +88,7 @@ export type CancelResult =
  */
 export async function cancelRequest(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   actor: string,
   profile: Profile | undefined,
 ): Promise<CancelResult> {

@@ -27,9 +27,11 @@ import { post } from "../slack/mod.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import {
   claimIsStale,
-  groupOf,
+  expiresAfter,
+  plannedEndOf,
   type RequestRecord,
   targetOf,
+  type TypedRecord,
   withEvent,
 } from "../requests/mod.ts";
 import { targetName } from "./target.ts";
@@ -68,7 +70,7 @@ export async function reconcile(
   const due = now.getTime() - RECONCILE_GRACE_MS;
   // 1. Live grants past their end whose expiry did not run.
   for (const record of await ctx.store.list(["granted"])) {
-    if (record.extends || Date.parse(record.expires_at ?? "") > due) continue;
+    if (record.extends || expiresAfter(record, new Date(due))) continue;
     const action = await endOverdue(ctx, record, now);
     if (action) actions.push(action);
   }
@@ -82,12 +84,12 @@ export async function reconcile(
   // live grants: a grant that failed after its write, or whose decider died.
   const owned = await ctx.store.listMemberships(OWNED_MEMBERSHIPS);
   for (const record of owned) {
-    if (record.state === "granted" || !groupOf(record)) continue;
-    const end = Date.parse(record.expires_at ?? record.planned_expiry ?? "");
+    if (record.state === "granted" || record.target.kind !== "group") continue;
+    const end = plannedEndOf(record);
     // A decision still being carried out finishes its own write.
     if (
       record.state === "approved" &&
-      !(claimIsStale(record, now) && end <= due)
+      !(claimIsStale(record, now) && end !== null && end.getTime() <= due)
     ) continue;
     actions.push(await removeStray(ctx, record, now));
   }
@@ -99,7 +101,7 @@ export async function reconcile(
 /** Ends a live grant past its end; null when there was nothing to do. */
 async function endOverdue(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   now: Date,
 ): Promise<ReconcileAction | null> {
   const profile = findProfile(ctx.config, record.attribute);
@@ -128,7 +130,7 @@ async function endOverdue(
  */
 async function finishApproved(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   now: Date,
 ): Promise<ReconcileAction> {
   const end = Date.parse(record.planned_expiry ?? "");
@@ -164,7 +166,7 @@ async function finishApproved(
 /** Removes a membership the app added for a request that is not a live grant. */
 async function removeStray(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   now: Date,
 ): Promise<ReconcileAction> {
   try {

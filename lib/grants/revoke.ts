@@ -13,8 +13,8 @@ import {
 } from "../blocks/mod.ts";
 import { findProfile } from "../config_schema.ts";
 import { lookupPerson } from "../people/mod.ts";
-import { groupOf, type RequestRecord } from "../requests/mod.ts";
-import type { DecisionContext } from "../review/mod.ts";
+import type { TypedRecord } from "../requests/mod.ts";
+import { type DecisionContext, tailscaleMissingText } from "../review/mod.ts";
 import { post } from "../slack/mod.ts";
 import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
 import { errorText } from "../text.ts";
@@ -32,7 +32,7 @@ export type RevokeResult = { ok: true; text: string } | {
 
 /** What taking the access away in Tailscale did. */
 type Removed = {
-  current: RequestRecord;
+  current: TypedRecord;
   membership?: MembershipEnd;
   attribute?: AttributeOutcome;
 };
@@ -50,7 +50,7 @@ type Removed = {
  */
 export async function revokeGrant(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   actor: string,
   reason: string | undefined,
   now = new Date(),
@@ -62,9 +62,7 @@ export async function revokeGrant(
   if (!built.ok) {
     return {
       ok: false,
-      text: `The app is not connected to Tailscale (${
-        built.missing.join(" and ")
-      } not set), so nothing was revoked.`,
+      text: tailscaleMissingText(built.missing, "nothing was revoked"),
     };
   }
   let removed: Removed;
@@ -135,28 +133,29 @@ export async function revokeWithReason(
 async function removeAccess(
   ctx: DecisionContext,
   tailscale: TailscaleClient,
-  record: RequestRecord,
+  record: TypedRecord,
   now: Date,
 ): Promise<Removed> {
-  if (groupOf(record)) {
+  const { target } = record;
+  if (target.kind === "group") {
     const { record: current, end } = await endMembership(ctx, record, now);
     return { current, membership: end };
   }
   const kind = await removeAttribute(
     tailscale,
-    record.device_id,
-    record.attribute,
+    target.nodeId,
+    target.attribute,
   );
   return { current: record, attribute: { kind } };
 }
 
 /** Why nothing was revoked, when Tailscale refused. */
-function notRemovedText(record: RequestRecord, e: unknown): string {
-  const group = groupOf(record);
-  return group
+function notRemovedText(record: TypedRecord, e: unknown): string {
+  const { target } = record;
+  return target.kind === "group"
     ? `Tailscale did not accept the policy-file change (${
       errorText(e)
-    }), so \`${record.login}\` is still in \`${group}\` and the access is still active. Try again.`
+    }), so \`${record.login}\` is still in \`${target.group}\` and the access is still active. Try again.`
     : `Tailscale did not remove the attribute (${
       errorText(e)
     }), so the access is still active. Try again.`;
@@ -165,7 +164,7 @@ function notRemovedText(record: RequestRecord, e: unknown): string {
 /** Tells the requester, the approver and the notify channel, once each. */
 async function tellRevoked(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   actor: string,
   reason: string | undefined,
   { membership, attribute }: Removed,
@@ -185,7 +184,7 @@ async function tellRevoked(
 }
 
 function revokedText(
-  record: RequestRecord,
+  record: TypedRecord,
   membership: MembershipEnd | undefined,
   attribute: AttributeOutcome | undefined,
   now: Date,

@@ -23,6 +23,12 @@ import {
   type TriggerArgs,
   triggerCall,
 } from "../slack/mod.ts";
+import {
+  parseScheduleEntry,
+  SCHEDULED_EVENTS,
+  type ScheduledEventKind,
+  scheduleEntry,
+} from "../requests/mod.ts";
 import { ensureReconcileSchedule } from "./reconcile_schedule.ts";
 import { type SlackClient, WORKFLOWS } from "../context.ts";
 
@@ -30,17 +36,13 @@ export { type ListedTrigger, triggersOf } from "../slack/mod.ts";
 
 /**
  * What a scheduled trigger asks the app to look at: `resume` finishes a
- * decision its own handler could not finish within Slack's time limit.
+ * decision its own handler could not finish within Slack's time limit. The
+ * same list as the events a record stores in its `schedule`
+ * (`SCHEDULED_EVENTS`, defined with the record).
  */
-export const LIFECYCLE_EVENTS = [
-  "reminder",
-  "expiry",
-  "timeout",
-  "nudge",
-  "resume",
-] as const;
+export const LIFECYCLE_EVENTS = SCHEDULED_EVENTS;
 /** One of {@linkcode LIFECYCLE_EVENTS}. */
-export type LifecycleEvent = typeof LIFECYCLE_EVENTS[number];
+export type LifecycleEvent = ScheduledEventKind;
 
 /** How long before the end of a grant the requester is reminded. */
 export const REMINDER_BEFORE_MS = 15 * 60_000;
@@ -125,8 +127,9 @@ export async function scheduleEvents(
         },
       } satisfies TriggerArgs;
     }, deadline);
-    if (res.ok) entries.push(`${event}:${res.trigger.id}`);
-    else {
+    if (res.ok) {
+      entries.push(scheduleEntry({ event, triggerId: res.trigger.id }));
+    } else {
       console.error(`scheduling ${event} failed: ${res.error}`);
       if (event === "expiry") expiryLost = true;
     }
@@ -151,20 +154,25 @@ export async function cancelEvents(
 ): Promise<string[]> {
   const keep: string[] = [];
   for (const entry of entries) {
-    const [event, id] = entry.split(":");
-    if (events && !events.includes(event as LifecycleEvent)) {
+    const scheduled = parseScheduleEntry(entry);
+    if (events && !(scheduled && events.includes(scheduled.event))) {
       keep.push(entry);
       continue;
     }
+    // An entry the app never writes (no known event, or no trigger ID)
+    // names nothing to delete: it is dropped with the rest.
+    if (!scheduled) continue;
     const res = await triggerCall(
       client,
       "delete",
-      { trigger_id: id },
+      { trigger_id: scheduled.triggerId },
       deadline,
     );
     if (!res.ok && res.error !== "trigger_not_found") {
       // Left behind, it runs once and finds nothing to do.
-      console.error(`deleting the ${event} trigger failed: ${res.error}`);
+      console.error(
+        `deleting the ${scheduled.event} trigger failed: ${res.error}`,
+      );
     }
   }
   return keep;

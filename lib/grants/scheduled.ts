@@ -14,7 +14,7 @@ import { nudgeMessage, reminderMessage } from "../blocks/mod.ts";
 import { findProfile, type Profile } from "../config_schema.ts";
 import { WORKFLOWS } from "../context.ts";
 import { formatDuration } from "../durations.ts";
-import { type RequestRecord, withEvent } from "../requests/mod.ts";
+import { requireExpiry, type TypedRecord, withEvent } from "../requests/mod.ts";
 import { type DecisionContext, resumeDecision } from "../review/mod.ts";
 import { post } from "../slack/mod.ts";
 import { errorText } from "../text.ts";
@@ -70,12 +70,12 @@ export async function handleScheduled(
 
 async function remind(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   profile: Profile,
   now: Date,
 ): Promise<void> {
   if (!isActiveGrant(record, now)) return;
-  const left = Date.parse(record.expires_at!) - now.getTime();
+  const left = requireExpiry(record).getTime() - now.getTime();
   // Extended since this reminder was planned: a newer one will come.
   if (left > REMINDER_BEFORE_MS + 60_000) return;
   // Slack delivered this event before: the reminder for this end was sent.
@@ -98,7 +98,7 @@ async function remind(
  */
 async function extendOffer(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   profile: Profile,
 ): Promise<{ url: string; grantId: string } | { cannot: string }> {
   if (extensionRoom(record, profile) < 60) {
@@ -117,7 +117,7 @@ async function extendOffer(
 
 /** Whether the record's history has `event` with this note. */
 function happened(
-  record: RequestRecord,
+  record: TypedRecord,
   event: string,
   note: string | undefined,
 ): boolean {
@@ -131,7 +131,7 @@ function happened(
  */
 async function mark(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   event: string,
   now: Date,
   note: string | undefined,
@@ -156,7 +156,7 @@ async function myAccessUrl(ctx: DecisionContext): Promise<string | null> {
 
 async function nudge(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   profile: Profile,
   now: Date,
 ): Promise<void> {
@@ -177,7 +177,7 @@ async function nudge(
 
 async function timeOut(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   profile: Profile | undefined,
   now: Date,
 ): Promise<void> {

@@ -7,7 +7,7 @@
  * @module
  */
 import { groupMembers, isMember } from "../policy/mod.ts";
-import { groupOf, type RequestRecord } from "../requests/mod.ts";
+import { expiryOf, recordTarget, type RequestRecord } from "../requests/mod.ts";
 import {
   type ClientResult,
   type DeviceAttributes,
@@ -55,10 +55,12 @@ export function attributeStatus(
   const value = read.attributes[grant.attribute];
   const expiry = read.expiries[grant.attribute];
   if (value === undefined) return { kind: "removed" };
+  // A grant without a readable end has nothing to compare: as granted.
+  const end = expiryOf(grant);
   if (
     value !== true || !expiry ||
-    Math.abs(Date.parse(expiry) - Date.parse(grant.expires_at ?? "")) >
-      SAME_EXPIRY_MS
+    (end !== null &&
+      Math.abs(Date.parse(expiry) - end.getTime()) > SAME_EXPIRY_MS)
   ) {
     return { kind: "changed", ...(expiry ? { until: new Date(expiry) } : {}) };
   }
@@ -134,21 +136,24 @@ export async function tailscaleStatuses(
   grants: RequestRecord[],
 ): Promise<Map<string, TailscaleStatus>> {
   const out = new Map<string, TailscaleStatus>();
-  const groupGrants = grants.filter((g) => groupOf(g));
+  const targets = grants.map((g) => ({ grant: g, target: recordTarget(g) }));
+  const groupGrants = targets.filter((t) => t.target.kind === "group");
   if (groupGrants.length) {
     const policy = await readPolicy(built);
-    for (const g of groupGrants) out.set(g.id, groupStatus(policy, g));
+    for (const { grant } of groupGrants) {
+      out.set(grant.id, groupStatus(policy, grant));
+    }
   }
-  const devices = [
-    ...new Set(grants.filter((g) => !groupOf(g)).map((g) => g.device_id)),
-  ];
+  const onDevices = targets.flatMap(({ grant, target }) =>
+    target.kind === "device" ? [{ grant, nodeId: target.nodeId }] : []
+  );
+  const devices = [...new Set(onDevices.map((d) => d.nodeId))];
   const held = new Map<string, AttributesRead>();
   await Promise.all(
     devices.map(async (d) => held.set(d, await readAttributes(built, d))),
   );
-  for (const g of grants) {
-    if (groupOf(g)) continue;
-    out.set(g.id, attributeStatus(held.get(g.device_id)!, g));
+  for (const { grant, nodeId } of onDevices) {
+    out.set(grant.id, attributeStatus(held.get(nodeId)!, grant));
   }
   return out;
 }

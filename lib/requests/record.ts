@@ -143,11 +143,11 @@ export function newRecord(
 }
 
 /** Marks everyone told, with what could not be delivered (pure). */
-export function withNotified(
-  record: RequestRecord,
+export function withNotified<R extends RequestRecord>(
+  record: R,
   failures: string[],
   now: Date,
-): RequestRecord {
+): R {
   return withEvent(
     { ...record, notified: true, notify_failures: failures },
     "notified",
@@ -158,7 +158,8 @@ export function withNotified(
 }
 
 /**
- * Appends a transition (pure).
+ * Appends a transition (pure). A record read from the store stays one: the
+ * history is not what its derived fields are read from.
  *
  * @example
  * ```ts
@@ -170,13 +171,13 @@ export function withNotified(
  * );
  * ```
  */
-export function withEvent(
-  record: RequestRecord,
+export function withEvent<R extends RequestRecord>(
+  record: R,
   event: string,
   actor: string,
   now: Date,
   note?: string,
-): RequestRecord {
+): R {
   return {
     ...record,
     history: [...record.history, {

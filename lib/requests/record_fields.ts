@@ -70,7 +70,9 @@ export function requireField<K extends OptionalField>(
  * const active = end !== null && end.getTime() > now.getTime();
  * ```
  */
-export function expiryOf(record: RequestRecord): Date | null {
+export function expiryOf(
+  record: Pick<RequestRecord, "expires_at">,
+): Date | null {
   const ms = Date.parse(record.expires_at ?? "");
   return Number.isFinite(ms) ? new Date(ms) : null;
 }
@@ -102,7 +104,10 @@ export function requireExpiry(record: RequestRecord): Date {
  * const active = record.state === "granted" && expiresAfter(record, now);
  * ```
  */
-export function expiresAfter(record: RequestRecord, at: Date): boolean {
+export function expiresAfter(
+  record: Pick<RequestRecord, "expires_at">,
+  at: Date,
+): boolean {
   const end = expiryOf(record);
   return end !== null && end.getTime() > at.getTime();
 }
@@ -117,7 +122,9 @@ export function expiresAfter(record: RequestRecord, at: Date): boolean {
  * const due = plannedEndOf(record)?.getTime() ?? NaN;
  * ```
  */
-export function plannedEndOf(record: RequestRecord): Date | null {
+export function plannedEndOf(
+  record: Pick<RequestRecord, "expires_at" | "planned_expiry">,
+): Date | null {
   const ms = Date.parse(record.expires_at ?? record.planned_expiry ?? "");
   return Number.isFinite(ms) ? new Date(ms) : null;
 }

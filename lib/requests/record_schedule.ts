@@ -8,12 +8,12 @@
  * @module
  */
 import type { RequestRecord } from "./record.ts";
-import type { LifecycleEvent } from "../grants/mod.ts";
 
 /**
- * What a record's scheduled trigger asks the app to look at: the grant
- * lifecycle's events (`LIFECYCLE_EVENTS` in `lib/grants/schedule.ts`, the
- * same list: the compiler checks it below).
+ * What a record's scheduled trigger asks the app to look at. The grant
+ * lifecycle's events (`LIFECYCLE_EVENTS` in `lib/grants/schedule.ts`) are
+ * this list: defined here, with the record that stores them, so that the
+ * record needs nothing from `lib/grants/`.
  */
 export const SCHEDULED_EVENTS = [
   "reminder",
@@ -21,13 +21,9 @@ export const SCHEDULED_EVENTS = [
   "timeout",
   "nudge",
   "resume",
-] as const satisfies readonly LifecycleEvent[];
+] as const;
 /** One of {@linkcode SCHEDULED_EVENTS}. */
 export type ScheduledEventKind = typeof SCHEDULED_EVENTS[number];
-// And every lifecycle event is one a record may have scheduled.
-const _everyLifecycleEvent:
-  [Exclude<LifecycleEvent, ScheduledEventKind>] extends [never] ? true
-    : false = true;
 
 /** One scheduled trigger of a record: what it is for, and its ID. */
 export type ScheduledEvent = { event: ScheduledEventKind; triggerId: string };

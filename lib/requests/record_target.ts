@@ -63,6 +63,25 @@ export function recordTarget(record: RequestRecord): RecordTarget {
 }
 
 /**
+ * The group and login of a group record, as {@linkcode recordTarget} reads
+ * them (an empty login when the row lacks it); throws an
+ * {@linkcode IncompleteRecordError} for a device record.
+ *
+ * @example
+ * ```ts
+ * const { group, login } = groupTarget(record);
+ * if (!isMember(members, login)) console.log(`not in ${group}`);
+ * ```
+ */
+export function groupTarget(record: RequestRecord): GroupTarget {
+  const target = recordTarget(record);
+  if (target.kind !== "group") {
+    throw new IncompleteRecordError(record.id, "attribute", "is not a group");
+  }
+  return target;
+}
+
+/**
  * The group and login of a group record; throws an
  * {@linkcode IncompleteRecordError} for a device record or a missing login.
  *
@@ -72,10 +91,7 @@ export function recordTarget(record: RequestRecord): RecordTarget {
  * ```
  */
 export function requireGroup(record: RequestRecord): GroupTarget {
-  const target = recordTarget(record);
-  if (target.kind !== "group") {
-    throw new IncompleteRecordError(record.id, "attribute", "is not a group");
-  }
+  const target = groupTarget(record);
   if (!target.login) throw new IncompleteRecordError(record.id, "login");
   return target;
 }

@@ -8,7 +8,8 @@
  * places them on the form's blocks (see `errorsByBlock`).
  *
  * The duration, reason and approver rules take the profile and the value
- * alone, so the extension form can apply them too.
+ * alone; the extension form applies the reason and approver rules too (in
+ * its own words for a missing reason), and offers its lengths instead.
  *
  * @module
  */

@@ -9,8 +9,10 @@ import {
   claimDecision,
   claimIsStale,
   DEFAULT_SETTLE_MS,
+  expiryOf,
   RecordError,
   type RequestRecord,
+  type TypedRecord,
 } from "../requests/mod.ts";
 import { lookupPerson } from "../people/mod.ts";
 import { noticeMessage, type Outcome } from "../blocks/mod.ts";
@@ -66,7 +68,7 @@ export async function handleDecision(
   input: DecisionInput,
 ): Promise<StepResult> {
   const { actor } = input;
-  let record: RequestRecord | null;
+  let record: TypedRecord | null;
   try {
     record = await ctx.store.get(input.requestId);
   } catch (e) {
@@ -100,7 +102,7 @@ async function refuse(
  */
 async function decidedAlready(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   actor: string,
 ): Promise<StepResult> {
   if (!record.notified && !claimIsStale(record, new Date())) {
@@ -117,7 +119,7 @@ async function decidedAlready(
 /** A pending request's decision: checks, claims, carries it out. */
 async function decidePending(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   input: DecisionInput,
 ): Promise<StepResult> {
   const { actor } = input;
@@ -172,7 +174,7 @@ async function deciderProblem(
 /** A claimed decision and how it ended, or the record another claim won. */
 export type Decided =
   | { won: true; outcome: Outcome; record: RequestRecord }
-  | { won: false; record: RequestRecord };
+  | { won: false; record: TypedRecord };
 
 /**
  * Claims the decision and, if it is ours, carries it out and tells
@@ -209,8 +211,8 @@ async function plannedExpiry(
   let from = now.getTime();
   if (record.extends) {
     const original = await ctx.store.get(record.extends);
-    const end = Date.parse(original?.expires_at ?? "");
-    if (end > from) from = end;
+    const end = original && expiryOf(original);
+    if (end && end.getTime() > from) from = end.getTime();
   }
   return new Date(from + record.duration_seconds * 1000);
 }

@@ -9,6 +9,7 @@ import {
   CLAIM_LEASE_MS,
   type RequestRecord,
   withEvent,
+  withScheduled,
 } from "../requests/mod.ts";
 import {
   grantInProgressMessage,
@@ -58,12 +59,11 @@ export async function deferGrant(
     ensureReconcileSchedule(ctx.client, now),
   ]);
   const next = withEvent(
-    {
+    withScheduled({
       ...record,
       lease_until: new Date(resumeAt.getTime() + CLAIM_LEASE_MS)
         .toISOString(),
-      schedule: [...(record.schedule ?? []), ...schedule],
-    },
+    }, schedule),
     "grant_deferred",
     "app",
     now,

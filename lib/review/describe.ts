@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type RequestRecord, targetOf } from "../requests/mod.ts";
+import { plannedEndOf, type RequestRecord, targetOf } from "../requests/mod.ts";
 import { lookupPerson } from "../people/mod.ts";
 import type { Outcome, RequestSummary } from "../blocks/mod.ts";
 import type { Profile } from "../config_schema.ts";
@@ -45,10 +45,8 @@ export function summaryOf(
     reason: record.reason,
     ...(record.extends
       ? {
-        extendsUntil: new Date(
-          record.expires_at ?? record.planned_expiry ??
-            Date.now() + record.duration_seconds * 1000,
-        ),
+        extendsUntil: plannedEndOf(record) ??
+          new Date(Date.now() + record.duration_seconds * 1000),
       }
       : {}),
   };
@@ -68,7 +66,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
   if (["granted", "revoked"].includes(record.state) || record.granted_at) {
     return {
       kind: "granted",
-      expiresAt: new Date(record.expires_at ?? record.planned_expiry ?? 0),
+      expiresAt: plannedEndOf(record) ?? new Date(0),
       selfApproved: record.requester === record.approver,
       ...(record.decision_note ? { note: record.decision_note } : {}),
       ...(record.membership === "present" ? { alreadyMember: true } : {}),

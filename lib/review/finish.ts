@@ -8,10 +8,15 @@
  * @module
  */
 import {
-  groupOf,
+  hasScheduled,
+  recordTarget,
   type RequestRecord,
+  requireExpiry,
+  scheduleOf,
+  type TypedRecord,
   withEvent,
   withNotified,
+  withSchedule,
 } from "../requests/mod.ts";
 import { noticeMessage } from "../blocks/mod.ts";
 import {
@@ -81,7 +86,7 @@ async function tellEveryone(
     announceOutcome(ctx.client, summary, outcomeOf(record), ref),
     settleSchedule(ctx, record),
   ]);
-  let current: RequestRecord = { ...record, schedule };
+  let current = withSchedule(record, schedule);
   if (failures.length) {
     // The grant stands; say what could not be delivered to whoever can hear.
     const note = undeliveredNoticesText(failures);
@@ -105,8 +110,8 @@ async function settleSchedule(
   ctx: DecisionContext,
   record: RequestRecord,
 ): Promise<string[]> {
-  let entries = record.schedule ?? [];
-  if (entries.some((e) => /^(nudge|timeout):/.test(e))) {
+  let entries = scheduleOf(record);
+  if (hasScheduled(entries, ["nudge", "timeout"])) {
     entries = await cancelEvents(
       ctx.client,
       entries,
@@ -115,9 +120,9 @@ async function settleSchedule(
     );
   }
   const fresh = record.state === "granted" && !record.extends &&
-    !entries.some((e) => e.startsWith("expiry:"));
+    !hasScheduled(entries, ["expiry"]);
   if (!fresh) return entries;
-  if (groupOf(record)) {
+  if (recordTarget(record).kind === "group") {
     // Removal must not hang on one trigger alone.
     await ensureReconcileSchedule(ctx.client, new Date(), ctx.deadline);
   }
@@ -129,7 +134,7 @@ async function settleSchedule(
     ...await scheduleEvents(
       ctx.client,
       record.id,
-      grantEvents(new Date(record.expires_at!)),
+      grantEvents(requireExpiry(record)),
       new Date(),
       ctx.deadline,
     ),
@@ -139,7 +144,7 @@ async function settleSchedule(
 /** Finishes a record that is already decided, without deciding again. */
 export async function finishDecided(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
   prompt?: MessageRef,
 ): Promise<StepResult> {
   if (record.state === "pending") return { completed: false };
@@ -166,7 +171,7 @@ export async function finishDecided(
  */
 export async function resumeDecision(
   ctx: DecisionContext,
-  record: RequestRecord,
+  record: TypedRecord,
 ): Promise<StepResult> {
   if (record.state !== "approved" || record.notified) {
     return resultOf(outcomeOf(record));

@@ -11,6 +11,8 @@ import {
   DEFAULT_SETTLE_MS,
   newRecord,
   type RequestRecord,
+  type TypedRecord,
+  withScheduled,
 } from "../requests/mod.ts";
 import {
   approvalRequestMessage,
@@ -59,19 +61,19 @@ export async function startReview(
   ctx: DecisionContext,
   request: AccessRequest,
 ): Promise<StepResult> {
-  let record: RequestRecord | null;
+  let stored: TypedRecord | null;
   try {
-    record = await ctx.store.get(request.id);
-    if (!record) record = newRecord(request, new Date());
+    stored = await ctx.store.get(request.id);
   } catch (e) {
     const message = notRecordedText(errorText(e));
     await post(ctx.client, request.requester, noticeMessage(message));
     return { error: message };
   }
-  if (record.state !== "pending") {
+  if (stored && stored.state !== "pending") {
     // A re-delivered start: carry on from wherever the record is.
-    return await finishDecided(ctx, record);
+    return await finishDecided(ctx, stored);
   }
+  const record: RequestRecord = stored ?? newRecord(request, new Date());
   // The approver was asked already: this is the same event delivered again.
   if (record.prompt_ts) return REQUESTED;
   // A self-approval that grants at once needs the device read fresh.
@@ -149,12 +151,11 @@ async function askApprover(
     ctx.deadline,
   );
   try {
-    await ctx.store.put({
+    await ctx.store.put(withScheduled({
       ...record,
       prompt_channel: prompt.ref.channel,
       prompt_ts: prompt.ref.ts,
-      schedule: [...(record.schedule ?? []), ...schedule],
-    });
+    }, schedule));
   } catch (e) {
     console.error(`request ${record.id}: ${errorText(e)}`);
   }

@@ -1,0 +1,127 @@
+/**
+ * How the grant and review code reads a record through the typed record's
+ * helpers: one list of scheduled events, schedule entries read and written
+ * in one place, and odd rows (a group row without its login, a grant
+ * without a readable end) read as before the typed record.
+ */
+import { parseConfig } from "../lib/config_schema.ts";
+import {
+  attributeStatus,
+  cancelEvents,
+  extensionRefusal,
+  LIFECYCLE_EVENTS,
+} from "../lib/grants/mod.ts";
+import {
+  groupTarget,
+  IncompleteRecordError,
+  type RequestRecord,
+  requireGroup,
+  SCHEDULED_EVENTS,
+} from "../lib/requests/mod.ts";
+import type { SlackClient } from "../lib/context.ts";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+
+const HOUR = 3600;
+const now = new Date("2025-01-01T12:00:00Z");
+const at = (hours: number) => new Date(now.getTime() + hours * HOUR * 1000);
+
+/** A device grant to alice, given an hour ago for two hours. */
+function grant(changes: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    id: "req-1",
+    requester: "U_ALICE",
+    approver: "U_BOB",
+    attribute: "custom:prodAccess",
+    device_id: "node-1",
+    duration_seconds: 2 * HOUR,
+    reason: "INC-1",
+    state: "granted",
+    created_at: at(-1).toISOString(),
+    granted_at: at(-1).toISOString(),
+    expires_at: at(1).toISOString(),
+    history: [],
+    ...changes,
+  };
+}
+
+/** A Slack client that only deletes triggers, noting which. */
+function deletingClient(deleted: string[]): SlackClient {
+  const triggers = {
+    delete: (args: { trigger_id: string }) => {
+      deleted.push(args.trigger_id);
+      return Promise.resolve({ ok: true });
+    },
+  };
+  return { workflows: { triggers } } as unknown as SlackClient;
+}
+
+Deno.test("the lifecycle's events are the record's scheduled events", () => {
+  assert(LIFECYCLE_EVENTS === SCHEDULED_EVENTS, "one list, not two");
+});
+
+Deno.test("a group row without its login reads with an empty one", () => {
+  const row = grant({ attribute: "group:oncall", device_id: "" });
+  assertEquals(groupTarget(row), {
+    kind: "group",
+    group: "group:oncall",
+    login: "",
+  });
+  assert(
+    assertThrows(() => requireGroup(row)) instanceof IncompleteRecordError,
+  );
+  assertEquals(
+    requireGroup({ ...row, login: "ann@corp" }).login,
+    "ann@corp",
+  );
+  const device = assertThrows(() => groupTarget(grant()));
+  assert(device instanceof IncompleteRecordError);
+  assertEquals((device as IncompleteRecordError).field, "attribute");
+});
+
+Deno.test("cancelling deletes the named events' triggers and keeps the rest", async () => {
+  const entries = ["expiry:Ft1", "nudge:Ft2", "bogus:Ft3", "timeout:"];
+  const some: string[] = [];
+  assertEquals(
+    await cancelEvents(deletingClient(some), entries, ["expiry"]),
+    ["nudge:Ft2", "bogus:Ft3", "timeout:"],
+  );
+  assertEquals(some, ["Ft1"]);
+  // All of them: entries that name no trigger go, with nothing to delete.
+  const all: string[] = [];
+  assertEquals(await cancelEvents(deletingClient(all), entries), []);
+  assertEquals(all, ["Ft1", "Ft2"]);
+});
+
+Deno.test("a grant without a readable end: nothing to differ from, not taken as over", () => {
+  const noEnd = grant({ expires_at: undefined });
+  const read = {
+    attributes: { "custom:prodAccess": true },
+    expiries: { "custom:prodAccess": at(1).toISOString() },
+  };
+  // Tailscale's expiry has nothing to differ from.
+  assertEquals(attributeStatus(read, noEnd), { kind: "as_granted" });
+  assertEquals(
+    attributeStatus(read, grant({ expires_at: at(3).toISOString() })),
+    { kind: "changed", until: at(1) },
+  );
+  const profile = parseConfig({
+    profiles: [{
+      description: "Production",
+      attribute: "custom:prodAccess",
+      maxSeconds: 4 * HOUR,
+      maxExtendedSeconds: 8 * HOUR,
+    }],
+  }).profiles[0];
+  const extension = grant({ id: "req-2", state: "approved", extends: "req-1" });
+  // Only an end that has passed makes it nothing to extend.
+  assertEquals(extensionRefusal(extension, noEnd, profile, at(2), now), null);
+  assert(
+    extensionRefusal(
+      extension,
+      grant({ expires_at: at(-0.5).toISOString() }),
+      profile,
+      at(2),
+      now,
+    )?.startsWith("The access it would extend has already ended") ?? false,
+  );
+});
