@@ -147,7 +147,12 @@ Deno.test(
       ]);
 
       const before = triggerCalls(fake).length;
-      const bad = await triggerCall(client, "delete", {});
+      const bad = await triggerCall(
+        client,
+        "delete",
+        // Deliberately without its trigger_id: Slack refuses it.
+        {} as { trigger_id: string },
+      );
       assertEquals(bad.error, "invalid_arguments");
       assertEquals(triggerCalls(fake).length, before + 1, "not retried");
 

@@ -127,10 +127,15 @@ export async function scheduleEvents(
         },
       } satisfies TriggerArgs;
     }, deadline);
-    if (res.ok) {
-      entries.push(scheduleEntry({ event, triggerId: res.trigger.id }));
+    const triggerId = res.ok ? res.trigger?.id : undefined;
+    if (triggerId) {
+      entries.push(scheduleEntry({ event, triggerId }));
     } else {
-      console.error(`scheduling ${event} failed: ${res.error}`);
+      console.error(
+        `scheduling ${event} failed: ${
+          res.error ?? "no trigger in the answer"
+        }`,
+      );
       if (event === "expiry") expiryLost = true;
     }
   }

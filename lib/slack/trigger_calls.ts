@@ -35,16 +35,67 @@ import { type SlackClient } from "../context.ts";
 /** The trigger methods, as in `workflows.triggers.<method>`. */
 export type TriggerMethod = "create" | "update" | "delete" | "list";
 
+/** A workflow a trigger runs, as `#/workflows/<callback_id>`. */
+export type WorkflowRef = `#/workflows/${string}`;
+
+/** When a scheduled trigger runs: once, or every N hours, days or weeks. */
+export type TriggerSchedule = {
+  start_time: string;
+  timezone?: string;
+  frequency:
+    | { type: "once" }
+    | { type: "hourly" | "daily" | "weekly"; repeats_every: number };
+};
+
+/** A scheduled trigger, as `workflows.triggers.create` takes it. */
+export type ScheduledTriggerArgs = {
+  type: "scheduled";
+  name: string;
+  workflow: WorkflowRef;
+  inputs: Record<string, { value: string }>;
+  schedule: TriggerSchedule;
+};
+
+/**
+ * A link trigger: inputs filled from the click's context, or
+ * `customizable` (a workflow button fills them in).
+ */
+export type LinkTriggerArgs = {
+  type: "shortcut";
+  name: string;
+  description?: string;
+  workflow: WorkflowRef;
+  inputs: Record<string, { value: string } | { customizable: true }>;
+};
+
+/** Arguments of each trigger method the app calls. */
+export type TriggerArgsOf = {
+  create: ScheduledTriggerArgs | LinkTriggerArgs;
+  update: (ScheduledTriggerArgs | LinkTriggerArgs) & { trigger_id: string };
+  delete: { trigger_id: string };
+  list: { limit?: number; cursor?: string };
+};
+
 /** Arguments of a trigger call. */
-// deno-lint-ignore no-explicit-any
-export type TriggerArgs = Record<string, any>;
+export type TriggerArgs = TriggerArgsOf[TriggerMethod];
+
+/** A trigger as Slack describes it in an answer. */
+export type TriggerInfo = {
+  id: string;
+  name?: string;
+  shortcut_url?: string;
+  workflow?: { callback_id?: string };
+};
 
 /** Slack's answer to a trigger call (or the app's word for no answer). */
 export type TriggerAnswer = {
   ok: boolean;
   error?: string;
-  // deno-lint-ignore no-explicit-any
-  [key: string]: any;
+  /** The trigger created or updated. */
+  trigger?: TriggerInfo;
+  /** A page of `list`. */
+  triggers?: unknown[];
+  response_metadata?: { next_cursor?: string };
 };
 
 /** Consecutive trigger calls of one handler start at least this far apart. */
@@ -116,10 +167,10 @@ const sleep = (ms: number) =>
  * if (!res.ok && res.error !== "trigger_not_found") console.error(res.error);
  * ```
  */
-export async function triggerCall(
+export async function triggerCall<M extends TriggerMethod>(
   client: SlackClient,
-  method: TriggerMethod,
-  args: TriggerArgs | (() => TriggerArgs),
+  method: M,
+  args: TriggerArgsOf[M] | (() => TriggerArgsOf[M]),
   deadline: Deadline = Deadline.forHandler("function"),
 ): Promise<TriggerAnswer> {
   let wait = 0;
@@ -178,18 +229,16 @@ async function attemptOnce(
   args: TriggerArgs,
 ): Promise<Attempt> {
   try {
-    // deno-lint-ignore no-explicit-any
-    const triggers = client.workflows.triggers as any;
-    const res = await triggers[method](args) as TriggerAnswer;
-    if (res.ok) return { answer: res, retryable: false };
+    // The same request as `client.workflows.triggers[method](args)`, whose
+    // SDK types want the workflow's definition rather than its ID.
+    const res = await client.apiCall(`workflows.triggers.${method}`, args);
+    const answer = res as TriggerAnswer;
+    if (res.ok) return { answer, retryable: false };
     const error = String(res.error ?? "unknown_error");
     return {
-      answer: res,
+      answer,
       retryable: RETRYABLE_ERRORS.has(error),
-      retryAfterMs: retryAfterMs(
-        // deno-lint-ignore no-explicit-any
-        (res as any).toFetchResponse?.()?.headers,
-      ),
+      retryAfterMs: retryAfterMs(res.toFetchResponse?.()?.headers),
     };
   } catch (e) {
     // The SDK throws for a non-2xx answer (an HttpError with `status`,
