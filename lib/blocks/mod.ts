@@ -1,4 +1,8 @@
 /**
+ * Block Kit builders for every view and message the app shows: pure
+ * functions from facts to blocks (no I/O), and the Block Kit types they are
+ * checked against.
+ *
  * @module
  */
 export * from "./approval_messages.ts";

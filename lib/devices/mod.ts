@@ -1,4 +1,9 @@
 /**
+ * Tailnet devices as the request form needs them: the device index kept
+ * in a datastore (so a keystroke in the picker never waits on Tailscale),
+ * the picker's suggestions, the checks a chosen device must pass, and how a
+ * device is named in messages.
+ *
  * @module
  */
 export * from "./checks.ts";

@@ -1,4 +1,10 @@
 /**
+ * Grants: writing one (a posture attribute with an expiry, or a
+ * policy-file group membership), scheduling its reminder and end, ending it
+ * (expiry, revoke, a request's timeout or cancel), extending it, reading its
+ * status back from Tailscale, and the periodic reconciliation that repairs
+ * whatever was missed.
+ *
  * @module
  */
 export * from "./attribute_grants.ts";

@@ -1,4 +1,8 @@
 /**
+ * People: Slack users as the app needs them (name, email, time zone),
+ * and the Tailscale login each one is granted as (config, an admin's
+ * override, or the tailnet user with their email).
+ *
  * @module
  */
 export * from "./logins.ts";

@@ -1,4 +1,8 @@
 /**
+ * Slack's platform as the app uses it: payload schemas, form state,
+ * posting messages, opening and updating views, trigger calls (retried and
+ * spaced), and the deadlines derived from Slack's handler time limits.
+ *
  * @module
  */
 export * from "./deadline.ts";
