@@ -49,6 +49,11 @@ export type AppOptions = {
    * `admins`, `tailscaleLogins` and `setProfiles` cannot be used with it.
    */
   bundleDir?: string;
+  /**
+   * The app's trigger-call spacing in its event processes, in ms
+   * (`TRIGGER_SPACING_MS`); default: the app's own, 300 ms.
+   */
+  triggerSpacingMs?: number;
 };
 
 /** A running app with its emulators. */
@@ -124,6 +129,9 @@ export async function startApp(opts: AppOptions = {}): Promise<TestApp> {
     onOutput: (text) => output.push(text),
     clockOffsetMs: () => offsetMs,
     ...(opts.handlerLimits !== undefined ? { limits: opts.handlerLimits } : {}),
+    ...(opts.triggerSpacingMs !== undefined
+      ? { processEnv: { TRIGGER_SPACING_MS: String(opts.triggerSpacingMs) } }
+      : {}),
   });
   const platform = new SlackPlatform({
     slack,

@@ -11,6 +11,7 @@ import {
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import type { FakeMessage } from "../dev/emulator/slack.ts";
+import { DEFAULT_TRIGGER_SPACING_MS } from "../lib/slack/trigger_calls.ts";
 import { PEOPLE } from "../dev/emulator/slack_people.ts";
 import { type AppOptions, startApp, type TestApp } from "../dev/app.ts";
 import { assert } from "./assert.ts";
@@ -71,12 +72,26 @@ export const REAL_SETTLE = { CLAIM_SETTLE_MS: String(DEFAULT_SETTLE_MS) };
 export const SHORT_SETTLE_MS = 100;
 
 /**
+ * The app's real trigger-call spacing, for tests that pin it (no trigger
+ * call of a whole flow is refused as a burst).
+ */
+export const REAL_SPACING = { triggerSpacingMs: DEFAULT_TRIGGER_SPACING_MS };
+
+/**
+ * The trigger-call spacing of every other test, in ms: half the real one,
+ * still well above the emulator's 100 ms burst window (`TRIGGER_BURST_MS`),
+ * so the app's calls pass its burst rule as they do with the real spacing.
+ */
+export const SHORT_SPACING_MS = 150;
+
+/**
  * Starts the app with {@linkcode PROFILES} unless told otherwise, and the
- * short settle unless `opts.env` names one.
+ * short settle and spacing unless `opts` names others.
  */
 export function start(opts: AppOptions = {}): Promise<TestApp> {
   return startApp({
     profiles: PROFILES,
+    triggerSpacingMs: SHORT_SPACING_MS,
     ...opts,
     env: { CLAIM_SETTLE_MS: String(SHORT_SETTLE_MS), ...opts.env },
   });
