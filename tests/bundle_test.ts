@@ -13,18 +13,14 @@ import { play, workspaceFor } from "../dev/local.ts";
 import { makeStyle } from "../dev/render.ts";
 import { PEOPLE } from "../dev/emulator/slack_people.ts";
 import { bundledFunctions } from "../tools/bundle_functions.ts";
+import { bundlerCommand } from "../dev/runtime/deps_bundle.ts";
 import { records, textIn } from "./flow_helpers.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 
-/** The Deno that bundles: this one if it is ≥ 2.4, else 2.9.6 from npm. */
-function bundlerCommand(): string[] {
-  const [major, minor] = Deno.version.deno.split(".").map(Number);
-  return major > 2 || (major === 2 && minor >= 4)
-    ? [Deno.execPath()]
-    : ["npx", "-y", "deno@2.9.6"];
-}
-
-/** Runs `deno task bundle --out <dir>` on a Deno that can bundle `npm:`. */
+/**
+ * Runs `deno task bundle --out <dir>` on a Deno that can bundle `npm:`:
+ * this one if it is ≥ 2.4, else 2.9.6 from npm.
+ */
 async function bundleInto(dir: string): Promise<void> {
   const [cmd, ...pre] = bundlerCommand();
   const out = await new Deno.Command(cmd, {
