@@ -1,4 +1,9 @@
-/** `deno task local`, the README's first command. */
+/**
+ * `deno task local`, the README's first command: its options, the demo
+ * workspace built from config.ts, and a played request that grants exactly
+ * what was approved (or, denied, writes nothing). Its events load the npm
+ * packages themselves, as `deno task local` does, not their bundles.
+ */
 import { config } from "../config.ts";
 import { startApp } from "../dev/app.ts";
 import {

@@ -17,21 +17,13 @@ import {
 } from "../dev/emulator/block_kit_rules.ts";
 import { PEOPLE, slackPeople } from "../dev/emulator/slack_people.ts";
 import type { SlackClient } from "../lib/context.ts";
+import { assert, assertEquals } from "./assert.ts";
 
 type Client = SlackClient;
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
 
-// --- plain asserts (no std library) ----------------------------------------
-
-function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals(actual: unknown, expected: unknown, msg = ""): void {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg}\n  actual:   ${a}\n  expected: ${e}`);
-}
+// --- asserts for Slack's answers ---------------------------------------------
 
 /** The response failed with `error`; returns it for further checks. */
 function assertError(res: Json, error: string): Json {

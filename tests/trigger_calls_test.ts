@@ -6,7 +6,6 @@
  * whose expiry trigger could not be made still ended by reconciliation.
  */
 import { SlackAPI } from "deno-slack-sdk/mod.ts";
-import type { TestApp } from "../dev/app.ts";
 import {
   type RecordedSlackCall,
   SLACK_CLIENT_TEST_OPTIONS,
@@ -30,14 +29,14 @@ import {
 } from "../lib/slack/trigger_calls.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
-  ALICE_ASKS_BOB,
   ALICE_LAPTOP,
-  fillRequest,
-  messageWithButton,
   PEOPLE,
   PROFILES,
   REAL_SPACING,
   records,
+  requestApproved,
+  requestGranted,
+  submitRequest,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -46,7 +45,7 @@ import type { SlackClient } from "../lib/context.ts";
 
 type Client = SlackClient;
 
-const { alice, bob } = PEOPLE;
+const { alice } = PEOPLE;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const TRIGGER_METHODS = ["create", "update", "delete", "list"].map((m) =>
@@ -323,20 +322,6 @@ Deno.test(
   },
 );
 
-/** Alice's 1-hour Production request, approved by Bob. */
-async function grantedAttribute(app: TestApp) {
-  await fillRequest(app, alice, ALICE_ASKS_BOB);
-  await app.platform.submit(alice);
-  await app.platform.click(
-    bob,
-    messageWithButton(app, bob, "Approve"),
-    "Approve",
-  );
-  const granted = records(app).find((r) => r.state === "granted");
-  assert(granted, "granted");
-  return granted;
-}
-
 const FLOW_PROFILES: ConfigInput["profiles"] = [...PROFILES, {
   description: "Prod group",
   group: "group:prod",
@@ -372,28 +357,20 @@ Deno.test(
       // expiry), a group grant (the reconciliation schedule too), one of
       // 15 minutes (its reminder would be now: none), a self-service one of
       // 15½ minutes (its reminder moved to 60 s out), then every trigger runs.
-      await grantedAttribute(app);
-      await fillRequest(app, alice, {
+      await requestGranted(app);
+      const short = await submitRequest(app, {
         profile: "Short",
         device: { query: "alice", option: "alice-laptop" },
         duration: "15 minutes 30 seconds",
         reason: "deploy check",
       });
-      assertEquals(await app.platform.submit(alice), {});
-      await fillRequest(app, alice, {
+      assertEquals(short.answer, {});
+      await requestApproved(app, {
         profile: "Prod group",
         duration: "15 minutes",
         approver: "*Bob Baker*",
         reason: "INC-7",
       });
-      await app.platform.submit(alice);
-      await app.platform.click(
-        bob,
-        app.slack.messagesIn(bob).filter((m) =>
-          JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
-        ).at(-1)!,
-        "Approve",
-      );
       await app.platform.advanceClock(HOUR + 5 * MINUTE);
       const calls = triggerCalls(app.slack);
       const creates = calls.filter((c) =>
@@ -449,7 +426,7 @@ Deno.test(
         method: "create",
         match: /Tailscale access expiry/,
       });
-      const granted = await grantedAttribute(app);
+      const { record: granted } = await requestGranted(app);
       assertEquals(
         granted.schedule?.map((e) => e.split(":")[0]),
         ["reminder"],
