@@ -14,7 +14,12 @@ import { makeStyle } from "../dev/render.ts";
 import { PEOPLE } from "../dev/emulator/slack_people.ts";
 import { bundledFunctions } from "../tools/bundle_functions.ts";
 import { bundlerCommand } from "../dev/runtime/deps_bundle.ts";
-import { records, textIn } from "./flow_helpers.ts";
+import {
+  records,
+  SHORT_SETTLE_MS,
+  SHORT_SPACING_MS,
+  textIn,
+} from "./flow_helpers.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 
 /**
@@ -101,7 +106,14 @@ Deno.test("the functions bundled as slack deploy does run the golden flow", asyn
       "request, approve, attribute written: every event from a bundle",
       async () => {
         const users = workspaceFor(config.profiles);
-        const app = await startApp({ slack: { users }, bundleDir: dir });
+        // The short waits of tests where nothing races, as the rest of the
+        // suite runs them.
+        const app = await startApp({
+          slack: { users },
+          bundleDir: dir,
+          env: { CLAIM_SETTLE_MS: String(SHORT_SETTLE_MS) },
+          triggerSpacingMs: SHORT_SPACING_MS,
+        });
         try {
           const t = await play(app, users, {
             decision: "approve",

@@ -92,7 +92,8 @@ export const SHORT_SPACING_MS = 150;
  * Starts the app with {@linkcode PROFILES} unless told otherwise, and the
  * short settle and spacing unless `opts` names others. Events load the npm
  * packages from bundles (`bundledDependencies`): the same code, a faster
- * start; tests/local_test.ts runs them from the packages.
+ * start; the command of `deno task local` (tests/local_test.ts) runs them
+ * from the packages.
  */
 export function start(opts: AppOptions = {}): Promise<TestApp> {
   return startApp({
