@@ -133,7 +133,10 @@ async function build(dir: string, npm: [string, string][]) {
   await Deno.writeTextFile(`${dir}/done`, "");
 }
 
-/** Node's globals a bundle gets from Node's modules, besides those of {@linkcode nodeGlobalsPrologue}. */
+/**
+ * Node's globals a bundle gets from Node's modules, besides those of
+ * {@linkcode nodeGlobalsPrologue}.
+ */
 const NODE_GLOBALS = {
   performance: "__deps_node_perf_hooks.performance",
   setTimeout: "__deps_node_timers.setTimeout",

@@ -68,9 +68,10 @@ export function triggerSpacingMsFrom(
 }
 
 /**
- * This process's spacing. Only the local emulator sets `TRIGGER_SPACING_MS`
- * (in the process environment, so a test can run shorter waits); Slack does
- * not, and a process that may not read it keeps the default.
+ * This process's spacing: `TRIGGER_SPACING_MS` from the process
+ * environment, which only the local emulator sets (so that a test can run
+ * shorter waits; the app's Slack variables reach handlers as their `env`,
+ * not here). A process that may not read it keeps the default.
  */
 export const TRIGGER_SPACING_MS = triggerSpacingMsFrom(processSpacingEnv());
 
@@ -83,6 +84,7 @@ function processSpacingEnv(): Record<string, string | undefined> {
     return {};
   }
 }
+
 /**
  * The first retry waits about this long (half to all of it, and never less
  * than {@linkcode TRIGGER_SPACING_MS}), doubling for each retry after.
