@@ -27,7 +27,11 @@ import { assert, assertEquals, assertIncludes } from "./assert.ts";
  * this one if it is ≥ 2.4, else 2.9.6 from npm.
  */
 async function bundleInto(dir: string): Promise<void> {
-  const [cmd, ...pre] = bundlerCommand();
+  // At a lower priority: the other test files' events, which must open
+  // their modals within Slack's 3 s, run beside it.
+  const [cmd, ...pre] = Deno.build.os === "windows"
+    ? bundlerCommand()
+    : ["nice", "-n", "10", ...bundlerCommand()];
   const out = await new Deno.Command(cmd, {
     args: [...pre, "task", "--quiet", "bundle", "--out", dir],
     cwd: APP_DIR,
