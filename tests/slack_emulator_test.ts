@@ -979,6 +979,23 @@ sdkTest(
   },
 );
 
+sdkTest(
+  "every call records the execution whose token made it, so concurrent events' views and messages are told apart",
+  async () => {
+    await withFake(async (fake, client) => {
+      const as = (execution: string) =>
+        SlackAPI(fake.executionToken(execution), { slackApiUrl: fake.apiUrl });
+      assertOk(await as("Fx1").auth.test());
+      assertOk(await client.auth.test());
+      assertOk(await as("Fx2").auth.test());
+      assertEquals(
+        fake.calls.map((c) => c.execution ?? "bot"),
+        ["Fx1", "bot", "Fx2"],
+      );
+    });
+  },
+);
+
 // --- the validator on its own -----------------------------------------------------
 
 Deno.test("validateView: structural rules", () => {

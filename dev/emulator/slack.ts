@@ -49,6 +49,8 @@ export type RecordedSlackCall = {
   response: Record<string, unknown>;
   /** When the call arrived, by the fake's clock (epoch ms). */
   at?: number;
+  /** The function execution whose token made the call, if one did. */
+  execution?: string;
   /**
    * Datastore query and count: how many stored items the scan evaluated
    * (read, before the filter), which is what a query costs on Slack.
@@ -656,6 +658,8 @@ export class SlackFake {
     } catch (e) {
       reply = { ok: false, error: "invalid_form_data", detail: String(e) };
     }
+    // Set by #dispatch for this call; nothing else runs until it is recorded.
+    this.#caller = undefined;
     try {
       reply ??= this.#dispatch(method, req, args);
     } catch (e) {
@@ -675,6 +679,7 @@ export class SlackFake {
       args: structuredClone(args),
       response,
       ...(evaluated !== undefined ? { evaluated } : {}),
+      ...(this.#caller !== undefined ? { execution: this.#caller } : {}),
     });
     const latency = this.#latencyMs + (this.#methodLatencyMs[method] ?? 0);
     if (latency > 0) {
