@@ -114,19 +114,10 @@ async function build(dir: string, npm: [string, string][]) {
       `export * from "${specifier}";\n` +
         (hasDefault ? `export { default } from "${specifier}";\n` : ""),
     );
-    const out = await new Deno.Command(cmd, {
-      args: [...pre, "bundle", "--quiet", "--no-config", "-o", path, entry],
-      env: { NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (out.code !== 0) {
-      throw new Error(
-        `bundling ${specifier} failed (exit ${out.code}):\n${
-          new TextDecoder().decode(out.stderr)
-        }`,
-      );
-    }
+    await runOrThrow(
+      [cmd, ...pre, "bundle", "--quiet", "--no-config", "-o", path, entry],
+      `bundling ${specifier}`,
+    );
     const code = await Deno.readTextFile(path);
     await Deno.writeTextFile(path, nodePrologue(code) + code);
   }));
@@ -170,6 +161,34 @@ function nodePrologue(code: string): string {
     ...Object.entries(NODE_GLOBALS).map(([name, to]) => `var ${name} = ${to};`),
     nodeGlobalsPrologue(code),
   ].join("\n");
+}
+
+/**
+ * Runs `command` (NO_COLOR, output discarded); throws with `what` and the
+ * command's stderr if it fails.
+ *
+ * @example
+ * ```ts
+ * await runOrThrow([Deno.execPath(), "--version"], "asking Deno its version");
+ * ```
+ */
+export async function runOrThrow(
+  [cmd, ...args]: string[],
+  what: string,
+): Promise<void> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) {
+    throw new Error(
+      `${what} failed (exit ${out.code}):\n${
+        new TextDecoder().decode(out.stderr)
+      }`,
+    );
+  }
 }
 
 function fileFor(name: string): string {

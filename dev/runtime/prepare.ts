@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { bundledImports } from "./deps_bundle.ts";
+import { bundledImports, runOrThrow } from "./deps_bundle.ts";
 
 const APP_DIR = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -51,28 +51,17 @@ export async function prepareEvents(appDir = APP_DIR): Promise<void> {
         .map((f) => `file://${appDir}/functions/${f.name}`)
         .sort(),
     ];
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--no-config",
-        `--import-map=${tmp}/import_map.json`,
-        "--allow-read",
-        "--allow-env",
-        `${tmp}/load.ts`,
-        ...modules,
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (out.code !== 0) {
-      throw new Error(
-        `loading the functions failed:\n${
-          new TextDecoder().decode(out.stderr)
-        }`,
-      );
-    }
+    await runOrThrow([
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--no-config",
+      `--import-map=${tmp}/import_map.json`,
+      "--allow-read",
+      "--allow-env",
+      `${tmp}/load.ts`,
+      ...modules,
+    ], "loading the functions");
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
