@@ -1,3 +1,8 @@
+/**
+ * config.ts, as the app reads it (lib/config_schema.ts): the repository's own
+ * file is valid, defaults match Tailscale's accessbot, and every mistake an
+ * admin can make is named with its profile, all of them in one message.
+ */
 import { config, rawConfig } from "../config.ts";
 import {
   ConfigError,

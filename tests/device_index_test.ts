@@ -1,4 +1,10 @@
-/** The device picker's cache, against the Slack and Tailscale emulators. */
+/**
+ * The device picker's cache (lib/devices/device_index.ts), against the Slack
+ * and Tailscale emulators: the tailnet's devices stored in datastore parts
+ * within Slack's item size, a person's own devices in one small read, a
+ * search that decodes only what can match, and an index that is never used
+ * once expired, torn or invalidated.
+ */
 import { SlackAPI } from "deno-slack-sdk/mod.ts";
 import {
   INDEX_TTL_MS,
@@ -170,8 +176,8 @@ Deno.test(
         "one parallel round of three bulkGets",
       );
       assertEquals(
-        new Set(again.devices.map((d) => d.nodeId)),
-        new Set(first.devices.map((d) => d.nodeId)),
+        again.devices.map((d) => d.nodeId).sort(),
+        first.devices.map((d) => d.nodeId).sort(),
       );
       assertEquals(listings(tailscale), 1);
       for (const c of slack.callsTo("apps.datastore.bulkGet")) {

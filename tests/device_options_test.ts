@@ -1,3 +1,9 @@
+/**
+ * The device picker's options (lib/devices/options.ts), as pure logic: the
+ * requester's own untagged devices first, most recently seen first, then the
+ * best matches for what was typed, within Slack's 100 options and
+ * 75-character texts.
+ */
 import {
   deviceOptionText,
   deviceSuggestions,

@@ -1,4 +1,8 @@
-/** The device picker through the real suggestion handler. */
+/**
+ * The device picker end to end, through the request form's real suggestion
+ * handler: the requester's own devices by default, every device after them
+ * where the profile allows it, and a plain sentence when Tailscale fails.
+ */
 import { LABEL, PEOPLE, withApp } from "./flow_helpers.ts";
 import { assertEquals, assertIncludes } from "./assert.ts";
 

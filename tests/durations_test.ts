@@ -1,3 +1,8 @@
+/**
+ * The durations a profile offers (lib/durations.ts): the presets up to its
+ * maximum, the maximum itself when it falls between them, a default of one
+ * hour or less, and how a length reads.
+ */
 import {
   defaultDuration,
   durationChoices,

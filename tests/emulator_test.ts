@@ -1,4 +1,9 @@
-/** The emulator itself: the runtime contract, isolation and Block Kit checks. */
+/**
+ * The emulated runtime itself, with probe functions: every event in a fresh
+ * process, Block Kit that Slack would reject failing the run, Slack's 60 s
+ * and 10 s limits enforced, no execution completing another, no action on
+ * a completed execution's message, and events delivered again.
+ */
 import { APP_DIR } from "../dev/app.ts";
 import { SlackFake, type SlackFakeOptions } from "../dev/emulator/slack.ts";
 import { PEOPLE } from "../dev/emulator/slack_people.ts";

@@ -1,6 +1,10 @@
 /**
- * Shared steps for the end-to-end tests: the people, the profiles, and the
- * request form filled in as a person would.
+ * Shared steps for the end-to-end tests: the people, the profiles, the
+ * request form filled in as a person would, and the flow's steps, one
+ * helper each: {@linkcode submitRequest}, {@linkcode requestPending},
+ * {@linkcode approve}, {@linkcode requestApproved} and
+ * {@linkcode requestGranted}. {@linkcode start} runs the app with the short
+ * waits of tests where nothing races.
  *
  * @module
  */
@@ -11,9 +15,10 @@ import {
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { demoDevice } from "../dev/emulator/demo_tailnet.ts";
 import type { FakeMessage } from "../dev/emulator/slack.ts";
+import { DEFAULT_TRIGGER_SPACING_MS } from "../lib/slack/trigger_calls.ts";
 import { PEOPLE } from "../dev/emulator/slack_people.ts";
 import { type AppOptions, startApp, type TestApp } from "../dev/app.ts";
-import { assert } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 
 export { PEOPLE };
 
@@ -71,12 +76,30 @@ export const REAL_SETTLE = { CLAIM_SETTLE_MS: String(DEFAULT_SETTLE_MS) };
 export const SHORT_SETTLE_MS = 100;
 
 /**
+ * The app's real trigger-call spacing, for tests that pin it (no trigger
+ * call of a whole flow is refused as a burst).
+ */
+export const REAL_SPACING = { triggerSpacingMs: DEFAULT_TRIGGER_SPACING_MS };
+
+/**
+ * The trigger-call spacing of every other test, in ms: half the real one,
+ * still well above the emulator's 100 ms burst window (`TRIGGER_BURST_MS`),
+ * so the app's calls pass its burst rule as they do with the real spacing.
+ */
+export const SHORT_SPACING_MS = 150;
+
+/**
  * Starts the app with {@linkcode PROFILES} unless told otherwise, and the
- * short settle unless `opts.env` names one.
+ * short settle and spacing unless `opts` names others. Events load the npm
+ * packages from bundles (`bundledDependencies`): the same code, a faster
+ * start; the command of `deno task local` (tests/local_test.ts) runs them
+ * from the packages.
  */
 export function start(opts: AppOptions = {}): Promise<TestApp> {
   return startApp({
     profiles: PROFILES,
+    triggerSpacingMs: SHORT_SPACING_MS,
+    bundledDependencies: true,
     ...opts,
     env: { CLAIM_SETTLE_MS: String(SHORT_SETTLE_MS), ...opts.env },
   });
@@ -147,6 +170,103 @@ export const ALICE_ASKS_BOB: Filled = {
   approver: "*Bob Baker*",
   reason: "INC-42 read payment logs",
 };
+
+/** Who asks and who decides, when not Alice and Bob. */
+export type Parties = { requester?: string; approver?: string };
+
+/**
+ * The requester (Alice unless told) fills in the form with `filled`
+ * ({@linkcode ALICE_ASKS_BOB} unless told) and submits it. Returns the
+ * request's run and the submission's answer.
+ *
+ * @example
+ * ```ts
+ * const { answer } = await submitRequest(app);
+ * assertEquals(answer, {}); // the form closed without errors
+ * ```
+ */
+export async function submitRequest(
+  app: TestApp,
+  filled: Filled = ALICE_ASKS_BOB,
+  { requester = PEOPLE.alice }: Parties = {},
+) {
+  const run = await fillRequest(app, requester, filled);
+  const answer = await app.platform.submit(requester);
+  return { run, answer };
+}
+
+/**
+ * {@linkcode submitRequest}, and the request waits for the approver (Bob
+ * unless told): also returns the prompt with the Approve button he got.
+ */
+export async function requestPending(
+  app: TestApp,
+  filled: Filled = ALICE_ASKS_BOB,
+  parties: Parties = {},
+) {
+  const { run, answer } = await submitRequest(app, filled, parties);
+  return { run, answer, prompt: newestPrompt(app, parties.approver) };
+}
+
+/**
+ * The approver (Bob unless told) clicks Approve on `prompt`, by default the
+ * newest message in his DMs that still has an Approve button.
+ */
+export async function approve(
+  app: TestApp,
+  approver: string = PEOPLE.bob,
+  prompt: FakeMessage = newestPrompt(app, approver),
+) {
+  await app.platform.click(approver, prompt, "Approve");
+}
+
+/**
+ * {@linkcode requestPending}, then the approver approves. Returns the
+ * request's run and the requester's newest record, whatever became of it.
+ */
+export async function requestApproved(
+  app: TestApp,
+  filled: Filled = ALICE_ASKS_BOB,
+  parties: Parties = {},
+) {
+  const { run, prompt } = await requestPending(app, filled, parties);
+  await approve(app, parties.approver, prompt);
+  return { run, record: newestRecord(app, parties.requester) };
+}
+
+/** {@linkcode requestApproved}, and the grant went through. */
+export async function requestGranted(
+  app: TestApp,
+  filled: Filled = ALICE_ASKS_BOB,
+  parties: Parties = {},
+) {
+  const approved = await requestApproved(app, filled, parties);
+  assertEquals(approved.record.state, "granted", "granted");
+  return approved;
+}
+
+/** The newest message in the approver's DMs with an Approve button. */
+export function newestPrompt(
+  app: TestApp,
+  approver: string = PEOPLE.bob,
+): FakeMessage {
+  const prompt = app.slack.messagesIn(approver).findLast((m) =>
+    JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
+  );
+  assert(prompt, `${approver} has a prompt with an Approve button`);
+  return prompt;
+}
+
+/** The requester's newest record (Alice's unless told). */
+export function newestRecord(
+  app: TestApp,
+  requester: string = PEOPLE.alice,
+): RequestRecord {
+  const found = records(app).filter((r) => r.requester === requester)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
+  assert(found, `${requester} has a record`);
+  return found;
+}
 
 /** The message in someone's DMs that has a button labelled `text`. */
 export function messageWithButton(

@@ -1,3 +1,7 @@
+/**
+ * Reading a submitted form's state (lib/slack/form_state.ts): by action_id,
+ * whatever block holds it; a state not shaped like Slack's is refused.
+ */
 import { readFormState } from "../lib/slack/form_state.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
 

@@ -1,3 +1,7 @@
+/**
+ * The comment written with a grant in Tailscale (lib/grants/comment.ts): who
+ * asked, who approved and why, within Tailscale's 200 characters.
+ */
 import { grantComment } from "../lib/grants/comment.ts";
 import { assert, assertEquals } from "./assert.ts";
 

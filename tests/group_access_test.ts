@@ -13,12 +13,15 @@ import { groupMembers } from "../lib/policy/group_members.ts";
 import type { RequestRecord } from "../lib/requests/store.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
+  approve,
   type Filled,
-  fillRequest,
   messageWithButton,
+  newestRecord,
   PEOPLE,
   PROFILES,
   records,
+  requestApproved,
+  submitRequest,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -69,39 +72,11 @@ const ASK: Filled = {
   reason: "INC-7 fix the payments deploy",
 };
 
-/** `requester` asks Bob for an hour of Prod group; returns the prompt. */
-async function ask(
-  app: TestApp,
-  requester: string = alice,
-  filled = ASK,
-) {
-  const run = await fillRequest(app, requester, filled);
-  const answer = await app.platform.submit(requester);
-  return { run, answer };
-}
-
-/** Bob approves the newest prompt he has. */
-async function approve(app: TestApp) {
-  const prompts = app.slack.messagesIn(bob).filter((m) =>
-    JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
-  );
-  const prompt = prompts[prompts.length - 1];
-  assert(prompt, "Bob has a prompt");
-  await app.platform.click(bob, prompt, "Approve");
-}
-
 const members = (app: TestApp) =>
   groupMembers(app.tailscale.policyText(), "group:prod");
 
 const policyWrites = (app: TestApp) =>
   app.tailscale.callsTo("POST", /\/acl$/).length;
-
-const record = (app: TestApp, requester: string = alice): RequestRecord => {
-  const found = records(app).filter((r) => r.requester === requester)
-    .sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
-  assert(found, "a record");
-  return found;
-};
 
 const reconcileTriggers = (app: TestApp) =>
   [...app.slack.triggers.values()].filter((t) =>
@@ -118,14 +93,14 @@ function loseTrigger(app: TestApp, r: RequestRecord, event: string) {
 
 Deno.test("a group grant adds the login for exactly the approved time, then removes it byte-for-byte", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
+    await submitRequest(app, ASK);
     const prompt = JSON.stringify(messageWithButton(app, bob, "Approve"));
     assertIncludes(prompt, "*Group*\\n`group:prod`");
     assertIncludes(prompt, "*Tailscale login added*\\n`alice@example.com`");
     assertEquals(policyWrites(app), 0, "nothing written before approval");
     await approve(app);
     assertEquals(members(app), ["carol@example.com", "alice@example.com"]);
-    const granted = record(app);
+    const granted = newestRecord(app);
     assertEquals(granted.state, "granted");
     assertEquals(granted.membership, "added");
     assertEquals(granted.login, "alice@example.com");
@@ -156,7 +131,7 @@ Deno.test("a group grant adds the login for exactly the approved time, then remo
     await app.platform.advanceClock(2 * MINUTE);
     assertEquals(members(app), ["carol@example.com"]);
     assertEquals(app.tailscale.policyText(), DEMO_POLICY);
-    const ended = record(app);
+    const ended = newestRecord(app);
     assertEquals(ended.state, "expired");
     assertEquals(ended.membership, "removed");
     assertIncludes(
@@ -170,9 +145,9 @@ Deno.test("a group grant adds the login for exactly the approved time, then remo
 Deno.test("a member before the grant is not duplicated, and stays at expiry and on revoke", async () => {
   await withGroups({}, async (app) => {
     // Carol is already in group:prod; Bob approves her request.
-    await ask(app, carol);
-    await approve(app);
-    const granted = record(app, carol);
+    const { record: granted } = await requestApproved(app, ASK, {
+      requester: carol,
+    });
     assertEquals(granted.state, "granted");
     assertEquals(granted.membership, "present");
     assertEquals(members(app), ["carol@example.com"]);
@@ -182,18 +157,17 @@ Deno.test("a member before the grant is not duplicated, and stays at expiry and 
       "was already a member of `group:prod` before this grant",
     );
     await app.platform.advanceClock(HOUR + 20 * MINUTE);
-    assertEquals(record(app, carol).state, "expired");
+    assertEquals(newestRecord(app, carol).state, "expired");
     assertEquals(members(app), ["carol@example.com"]);
     assertEquals(app.tailscale.policyText(), DEMO_POLICY);
     assertEquals(policyWrites(app), 0);
     assertIncludes(textIn(app, carol), "stays in `group:prod`");
   });
   await withGroups({}, async (app) => {
-    await ask(app, carol);
-    await approve(app);
+    await requestApproved(app, ASK, { requester: carol });
     await app.platform.startWorkflow("my_tailscale_access", carol);
     await app.platform.press(carol, "Revoke");
-    assertEquals(record(app, carol).state, "revoked");
+    assertEquals(newestRecord(app, carol).state, "revoked");
     assertEquals(app.tailscale.policyText(), DEMO_POLICY);
     assertEquals(policyWrites(app), 0);
     assertIncludes(textIn(app, carol), "stays in `group:prod`");
@@ -202,16 +176,15 @@ Deno.test("a member before the grant is not duplicated, and stays at expiry and 
 
 Deno.test("a lost expiry trigger is repaired by the 15-minute check, which reports it", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
-    loseTrigger(app, record(app), "expiry");
+    await requestApproved(app, ASK);
+    loseTrigger(app, newestRecord(app), "expiry");
     await app.platform.advanceClock(HOUR);
     assertEquals(members(app), ["carol@example.com", "alice@example.com"]);
     // The next quarter-hour check (plus its grace) takes her out.
     await app.platform.advanceClock(17 * MINUTE);
     assertEquals(members(app), ["carol@example.com"]);
     assertEquals(app.tailscale.policyText(), DEMO_POLICY);
-    assertEquals(record(app).state, "expired");
+    assertEquals(newestRecord(app).state, "expired");
     const channel = textIn(app, CHANNEL);
     assertIncludes(channel, "Scheduled access check");
     assertIncludes(channel, "removed `alice@example.com` from `group:prod`");
@@ -220,13 +193,12 @@ Deno.test("a lost expiry trigger is repaired by the 15-minute check, which repor
 
 Deno.test("a failed removal keeps the grant open, warns once, and the check retries until it works", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     // The OAuth client loses policy_file before the end.
     app.tailscale.setScopes(SCOPES.filter((s) => s !== "policy_file"));
     await app.platform.advanceClock(HOUR + 20 * MINUTE);
     assertEquals(members(app), ["carol@example.com", "alice@example.com"]);
-    const open = record(app);
+    const open = newestRecord(app);
     assertEquals(open.state, "granted", "not claimed as ended");
     assertEquals(open.membership, "added");
     const warnings = app.slack.messagesIn(CHANNEL).filter((m) =>
@@ -237,15 +209,14 @@ Deno.test("a failed removal keeps the grant open, warns once, and the check retr
     app.tailscale.setScopes(SCOPES);
     await app.platform.advanceClock(15 * MINUTE);
     assertEquals(members(app), ["carol@example.com"]);
-    assertEquals(record(app).state, "expired");
-    assertEquals(record(app).membership, "removed");
+    assertEquals(newestRecord(app).state, "expired");
+    assertEquals(newestRecord(app).membership, "removed");
   });
 });
 
 Deno.test("an admin's policy edit in between is kept, and a login removed by hand is reported, not re-removed", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     // An admin edits comments and rules elsewhere while the grant runs.
     const edited = app.tailscale.policyText().replace(
       "/* Production is reached through group:prod. */",
@@ -261,13 +232,12 @@ Deno.test("an admin's policy edit in between is kept, and a login removed by han
     );
   });
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     app.tailscale.setPolicyOutside(DEMO_POLICY);
     const writes = policyWrites(app);
     await app.platform.advanceClock(HOUR);
     assertEquals(policyWrites(app), writes, "nothing to write");
-    assertEquals(record(app).state, "expired");
+    assertEquals(newestRecord(app).state, "expired");
     assertIncludes(
       textIn(app, CHANNEL),
       "was no longer in `group:prod` (removed outside this app)",
@@ -277,15 +247,14 @@ Deno.test("an admin's policy edit in between is kept, and a login removed by han
 
 Deno.test("revoking a group grant removes the login at once", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     await app.platform.startWorkflow("my_tailscale_access", alice);
     const list = JSON.stringify(app.platform.openView(alice).view.blocks);
     assertIncludes(list, "group:prod (alice@example.com)");
     await app.platform.press(alice, "Revoke");
     assertEquals(members(app), ["carol@example.com"]);
     assertEquals(app.tailscale.policyText(), DEMO_POLICY);
-    const ended = record(app);
+    const ended = newestRecord(app);
     assertEquals(ended.state, "revoked");
     assertEquals(ended.membership, "removed");
     assertIncludes(textIn(app, bob), "was revoked by");
@@ -297,9 +266,7 @@ Deno.test("revoking a group grant removes the login at once", async () => {
 
 Deno.test("an extension moves the removal to the new end; one removed outside cannot be extended", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
-    const first = record(app);
+    const { record: first } = await requestApproved(app, ASK);
     await app.platform.startWorkflow("my_tailscale_access", alice);
     await app.platform.press(alice, "Extend…");
     await app.platform.choose(alice, "For how much longer?", "1 hour more");
@@ -318,8 +285,7 @@ Deno.test("an extension moves the removal to the new end; one removed outside ca
     assertEquals(members(app), ["carol@example.com"]);
   });
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     app.tailscale.setPolicyOutside(DEMO_POLICY);
     await app.platform.startWorkflow("my_tailscale_access", alice);
     assertIncludes(
@@ -341,11 +307,9 @@ Deno.test("an extension moves the removal to the new end; one removed outside ca
 
 Deno.test("two grants of the same group: the first to end leaves the membership to the longer one", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     await app.platform.advanceClock(30 * MINUTE);
-    await ask(app, alice, { ...ASK, duration: "2 hours" });
-    await approve(app);
+    await requestApproved(app, { ...ASK, duration: "2 hours" });
     const [first, second] = records(app).sort((a, b) =>
       a.created_at.localeCompare(b.created_at)
     );
@@ -363,11 +327,10 @@ Deno.test("two grants of the same group: the first to end leaves the membership 
 
 Deno.test("a decision that died after its write is cleaned up by the check", async () => {
   await withGroups({}, async (app) => {
-    await ask(app);
-    await approve(app);
+    await requestApproved(app, ASK);
     // Make it look like the decider wrote the file, then died before
     // recording the grant: approved, "adding", no triggers.
-    const r = record(app);
+    const r = newestRecord(app);
     for (const t of r.schedule ?? []) {
       app.slack.triggers.delete(t.split(":")[1]);
     }
@@ -384,7 +347,7 @@ Deno.test("a decision that died after its write is cleaned up by the check", asy
     assertEquals(members(app), ["carol@example.com", "alice@example.com"]);
     await app.platform.advanceClock(50 * MINUTE);
     assertEquals(members(app), ["carol@example.com"]);
-    assertEquals(record(app).membership, "removed");
+    assertEquals(newestRecord(app).membership, "removed");
   });
 });
 
@@ -393,7 +356,7 @@ Deno.test("a group missing from the policy file is reported plainly, never creat
     "group" in p ? { ...p, group: "group:nope" } : p
   );
   await withGroups({ profiles: missing }, async (app) => {
-    const { answer } = await ask(app);
+    const { answer } = await submitRequest(app, ASK);
     assertIncludes(
       JSON.stringify(answer),
       "The group `group:nope` does not exist in the tailnet policy file",
@@ -401,7 +364,7 @@ Deno.test("a group missing from the policy file is reported plainly, never creat
     assertEquals(records(app).length, 0);
   });
   await withGroups({}, async (app) => {
-    await ask(app);
+    await submitRequest(app, ASK);
     // The group is deleted before Bob decides.
     app.tailscale.setPolicyOutside(
       DEMO_POLICY.replace(
@@ -413,7 +376,7 @@ Deno.test("a group missing from the policy file is reported plainly, never creat
     await approve(app);
     assertEquals(app.tailscale.policyText(), before, "not created");
     assertEquals(policyWrites(app), 0);
-    assertEquals(record(app).state, "failed");
+    assertEquals(newestRecord(app).state, "failed");
     for (const who of [alice, bob]) {
       assertIncludes(
         textIn(app, who),
@@ -428,7 +391,7 @@ Deno.test("logins: config.ts maps an email, an admin's override wins, and no log
     tailscaleLogins: { "Dave@Example.com": "ops@corp.example" },
     users: ["ops@corp.example", "dave.admin@corp.example"],
   }, async (app) => {
-    await ask(app, dave);
+    await submitRequest(app, ASK, { requester: dave });
     assertIncludes(
       JSON.stringify(messageWithButton(app, bob, "Approve")),
       "`ops@corp.example`",
@@ -440,7 +403,7 @@ Deno.test("logins: config.ts maps an email, an admin's override wins, and no log
       email: "dave@example.com",
       login: "dave.admin@corp.example",
     });
-    await ask(app, dave);
+    await submitRequest(app, ASK, { requester: dave });
     assertIncludes(
       JSON.stringify(app.slack.messagesIn(bob).at(-1)),
       "`dave.admin@corp.example`",
@@ -448,7 +411,7 @@ Deno.test("logins: config.ts maps an email, an admin's override wins, and no log
   });
   await withGroups({}, async (app) => {
     // Erin has no device, so no Tailscale user has her email.
-    const { answer } = await ask(app, erin);
+    const { answer } = await submitRequest(app, ASK, { requester: erin });
     assertIncludes(
       JSON.stringify(answer),
       "No Tailscale user has the login erin@example.com",
@@ -461,7 +424,7 @@ Deno.test("without the policy_file scope the requester is told which scope is mi
   await withGroups({
     scopes: SCOPES.filter((s) => s !== "policy_file"),
   }, async (app) => {
-    const { answer } = await ask(app);
+    const { answer } = await submitRequest(app, ASK);
     assertIncludes(JSON.stringify(answer), "policy_file");
     assertEquals(records(app).length, 0);
   });

@@ -10,9 +10,9 @@ import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
   ALICE_ASKS_BOB,
   ALICE_LAPTOP,
+  approve,
   attributeWrites,
   deny,
-  fillRequest,
   LABEL,
   lastDecision,
   messageWithButton,
@@ -20,6 +20,10 @@ import {
   PROFILES,
   records,
   repliesTo,
+  requestApproved,
+  requestGranted,
+  requestPending,
+  submitRequest,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -46,27 +50,6 @@ function withLife(fn: (app: TestApp) => Promise<void>) {
   return withApp({ profiles: LIFE_PROFILES, admins: ADMINS }, fn);
 }
 
-/** Alice asks Bob for an hour of Production on her laptop; Bob approves. */
-async function granted(app: TestApp) {
-  const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
-  await app.platform.submit(alice);
-  await app.platform.click(
-    bob,
-    messageWithButton(app, bob, "Approve"),
-    "Approve",
-  );
-  const record = records(app).find((r) => r.state === "granted");
-  assert(record, "granted");
-  return { run, record };
-}
-
-/** Alice's request, still waiting for Bob. */
-async function pending(app: TestApp) {
-  const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
-  await app.platform.submit(alice);
-  return { run, prompt: messageWithButton(app, bob, "Approve") };
-}
-
 /** Opens "My Tailscale access" as `user`; returns the modal's text. */
 async function openMyAccess(app: TestApp, user: string) {
   const run = await app.platform.startWorkflow(MY_ACCESS, user);
@@ -85,8 +68,8 @@ const scheduled = (app: TestApp) =>
 
 Deno.test("My access lists the grant with its approver and end, and pending requests", async () => {
   await withLife(async (app) => {
-    const { record } = await granted(app);
-    await pending(app);
+    const { record } = await requestGranted(app);
+    await requestPending(app);
     const { text } = await openMyAccess(app, alice);
     assertIncludes(text, "Your active access");
     assertIncludes(text, "*Production* on `alice-laptop`");
@@ -110,7 +93,7 @@ Deno.test("My access lists the grant with its approver and end, and pending requ
 
 Deno.test("the requester revokes: the attribute is deleted, everyone is told, timers go", async () => {
   await withLife(async (app) => {
-    const { record } = await granted(app);
+    const { record } = await requestGranted(app);
     assertEquals(scheduled(app).length, 2, "reminder and expiry");
     assertEquals(prodAttribute(app).attributes["custom:prodAccess"], true);
     const { run } = await openMyAccess(app, alice);
@@ -142,7 +125,7 @@ Deno.test("the requester revokes: the attribute is deleted, everyone is told, ti
 
 Deno.test("an admin sees everyone's access and revokes it with a reason", async () => {
   await withLife(async (app) => {
-    const { record } = await granted(app);
+    const { record } = await requestGranted(app);
     const { text } = await openMyAccess(app, dave);
     assertIncludes(text, "Active access (everyone)");
     assertIncludes(text, `<@${alice}>`);
@@ -166,19 +149,12 @@ Deno.test("an admin sees everyone's access and revokes it with a reason", async 
 
 Deno.test("revoking is refused to anyone but the requester and admins", async () => {
   await withLife(async (app) => {
-    const { record } = await granted(app);
+    const { record } = await requestGranted(app);
     // Carol has her own grant, so she has a Revoke button to tamper with.
-    const carolRun = await fillRequest(app, carol, {
+    await requestApproved(app, {
       ...ALICE_ASKS_BOB,
       device: { query: "", option: "carol-" },
-    });
-    void carolRun;
-    await app.platform.submit(carol);
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
+    }, { requester: carol });
     await openMyAccess(app, carol);
     await app.platform.press(carol, "Revoke", { forgedValue: record.id });
     assertIncludes(
@@ -196,7 +172,7 @@ Deno.test("revoking is refused to anyone but the requester and admins", async ()
 
 Deno.test("15 minutes before the end the requester is reminded with Extend; at the end, told", async () => {
   await withLife(async (app) => {
-    const { record } = await granted(app);
+    const { record } = await requestGranted(app);
     await app.platform.advanceClock(44 * MINUTE);
     assert(!textIn(app, alice).includes("ends"), "not yet");
     await app.platform.advanceClock(2 * MINUTE);
@@ -221,7 +197,7 @@ Deno.test("15 minutes before the end the requester is reminded with Extend; at t
 
 Deno.test("an attribute removed outside the app shows as such, and the end says so plainly", async () => {
   await withLife(async (app) => {
-    await granted(app);
+    await requestGranted(app);
     app.tailscale.setAttributeOutside(ALICE_LAPTOP, "custom:prodAccess", null);
     const { text } = await openMyAccess(app, alice);
     assertIncludes(text, "Removed outside this app");
@@ -244,7 +220,7 @@ Deno.test("an attribute removed outside the app shows as such, and the end says 
 
 Deno.test("an extension within the limit moves the expiry in Tailscale and on the grant", async () => {
   await withLife(async (app) => {
-    const { record } = await granted(app);
+    const { record } = await requestGranted(app);
     const firstEnd = Date.parse(record.expires_at!);
     await openMyAccess(app, alice);
     await app.platform.press(alice, "Extend…");
@@ -298,7 +274,7 @@ Deno.test("an extension within the limit moves the expiry in Tailscale and on th
 
 Deno.test("an extension beyond the limit is refused, and none is offered once it is reached", async () => {
   await withLife(async (app) => {
-    await granted(app);
+    await requestGranted(app);
     await openMyAccess(app, alice);
     await app.platform.press(alice, "Extend…");
     app.platform.forge(alice, "For how much longer?", {
@@ -315,12 +291,12 @@ Deno.test("an extension beyond the limit is refused, and none is offered once it
     // Use up the room: 2 hours more, approved.
     await app.platform.choose(alice, "For how much longer?", "2 hours more");
     await app.platform.submit(alice);
-    await app.platform.click(
+    await approve(
+      app,
       bob,
       app.slack.messagesIn(bob).filter((m) =>
         JSON.stringify(m.blocks).includes("asks to *extend*")
       ).at(-1)!,
-      "Approve",
     );
     const { text } = await openMyAccess(app, alice);
     assert(!text.includes('"Extend…"'), "no Extend once the limit is reached");
@@ -333,7 +309,7 @@ Deno.test("an extension beyond the limit is refused, and none is offered once it
 
 Deno.test("a request nobody decides expires: approver nudged halfway, requester told, nothing left waiting", async () => {
   await withLife(async (app) => {
-    const { run, prompt } = await pending(app);
+    const { run, prompt } = await requestPending(app);
     // What a client that has not refreshed still shows.
     const stale = structuredClone(prompt);
     assertEquals(scheduled(app).length, 2, "nudge and timeout");
@@ -357,7 +333,7 @@ Deno.test("a request nobody decides expires: approver nudged halfway, requester 
     assertEquals(run.status, "completed");
     assertEquals(run.executions[1].outputs?.outcome, "requested");
     // A late click (from a stale client) changes nothing.
-    await app.platform.click(bob, stale, "Approve");
+    await approve(app, bob, stale);
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(repliesTo(app, bob), "expired");
   });
@@ -365,7 +341,7 @@ Deno.test("a request nobody decides expires: approver nudged halfway, requester 
 
 Deno.test("the requester cancels a pending request: the approver's message says so", async () => {
   await withLife(async (app) => {
-    const { run, prompt } = await pending(app);
+    const { run, prompt } = await requestPending(app);
     await openMyAccess(app, alice);
     await app.platform.press(alice, "Cancel request");
     const [record] = records(app);
@@ -392,20 +368,18 @@ Deno.test("approvers from a user group: membership is checked at click time", as
   }];
   await withApp({ profiles }, async (app) => {
     // S0APPROVE1 is Bob and Carol; Dave joins after the request is sent.
-    await fillRequest(app, alice, {
+    const { prompt } = await requestPending(app, {
       profile: "Production",
       device: { query: "", option: "alice-laptop" },
       approver: "*Carol",
       reason: "deploy",
-    });
-    await app.platform.submit(alice);
-    const prompt = messageWithButton(app, carol, "Approve");
+    }, { approver: carol });
     app.slack.setUsergroupMembers("S0APPROVE1", [bob]);
-    await app.platform.click(carol, prompt, "Approve");
+    await approve(app, carol, prompt);
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(repliesTo(app, carol), "You can no longer decide");
     app.slack.setUsergroupMembers("S0APPROVE1", [bob, carol]);
-    await app.platform.click(carol, prompt, "Approve");
+    await approve(app, carol, prompt);
     assertEquals(attributeWrites(app).length, 1);
     assertEquals(records(app)[0].state, "granted");
   });
@@ -413,7 +387,7 @@ Deno.test("approvers from a user group: membership is checked at click time", as
 
 Deno.test("deny with a reason: it reaches the requester and the record", async () => {
   await withLife(async (app) => {
-    const { run, prompt } = await pending(app);
+    const { run, prompt } = await requestPending(app);
     const empty = await (async () => {
       await app.platform.click(bob, prompt, "Deny…");
       return await app.platform.submit(bob);
@@ -431,14 +405,13 @@ Deno.test("deny with a reason: it reaches the requester and the record", async (
 
 Deno.test("on a self-service profile an extension is granted at once", async () => {
   await withLife(async (app) => {
-    await fillRequest(app, alice, {
+    await submitRequest(app, {
       profile: "Staging",
       device: { query: "", option: "alice-laptop" },
       duration: "1 hour",
       approver: "No approval needed",
       reason: "load test",
     });
-    await app.platform.submit(alice);
     const [grant] = records(app);
     assertEquals(grant.state, "granted");
     const firstEnd = Date.parse(grant.expires_at!);
@@ -469,16 +442,15 @@ Deno.test("on a self-service profile an extension is granted at once", async () 
 
 Deno.test("My access with two grants lists both, each with buttons of its own", async () => {
   await withLife(async (app) => {
-    await granted(app);
-    await fillRequest(app, alice, {
+    await requestGranted(app);
+    await submitRequest(app, {
       ...ALICE_ASKS_BOB,
       device: { query: "", option: "alice-iphone" },
     });
-    await app.platform.submit(alice);
     const prompts = app.slack.messagesIn(bob).filter((m) =>
       JSON.stringify(m.blocks ?? []).includes("decide_approve")
     );
-    await app.platform.click(bob, prompts.at(-1)!, "Approve");
+    await approve(app, bob, prompts.at(-1)!);
     assertEquals(records(app).filter((r) => r.state === "granted").length, 2);
     const { text } = await openMyAccess(app, alice);
     assertIncludes(text, "alice-laptop");

@@ -15,13 +15,12 @@ import {
 } from "../lib/requests/store.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
-  ALICE_ASKS_BOB,
   ALICE_LAPTOP,
-  fillRequest,
-  messageWithButton,
+  approve,
   PEOPLE,
   PROFILES,
   records,
+  submitRequest,
   withApp,
 } from "./flow_helpers.ts";
 
@@ -200,8 +199,7 @@ Deno.test("the 15-minute check reads only the index, however many requests ended
 Deno.test("a request enters the index before its record, and leaves it once it has ended", async () => {
   await withIndexApp(async (app) => {
     await openMyAccess(app, alice); // builds the (empty) index
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
+    await submitRequest(app);
     const [submitted] = records(app);
     assertIncludes(await openMyAccess(app, alice), submitted.id);
     assertEquals(submitted.indexed, true);
@@ -218,11 +216,7 @@ Deno.test("a request enters the index before its record, and leaves it once it h
       "one index write in the request's life so far",
     );
 
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
+    await approve(app);
     assertEquals(records(app)[0].state, "granted");
     assertIncludes(await openMyAccess(app, alice), submitted.id);
 

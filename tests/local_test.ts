@@ -1,4 +1,10 @@
-/** `deno task local`, the README's first command. */
+/**
+ * `deno task local`, the README's first command: its options, the demo
+ * workspace built from config.ts, and a played request that grants exactly
+ * what was approved (or, denied, writes nothing), and the task's command
+ * itself, as it really runs (the played requests run with the short waits
+ * and bundled packages of the other tests).
+ */
 import { config } from "../config.ts";
 import { startApp } from "../dev/app.ts";
 import {
@@ -9,6 +15,7 @@ import {
   workspaceFor,
 } from "../dev/local.ts";
 import { makeStyle } from "../dev/render.ts";
+import { SHORT_SETTLE_MS, SHORT_SPACING_MS } from "./flow_helpers.ts";
 import { APP_DIR } from "../dev/app.ts";
 import {
   assert,
@@ -21,7 +28,14 @@ const plain = makeStyle(false);
 
 async function playWith(opts: Partial<LocalOptions>) {
   const users = workspaceFor(config.profiles);
-  const app = await startApp({ slack: { users } });
+  // With the short waits of tests where nothing races, and the npm packages
+  // bundled: the last test runs the task's own command, as it really runs.
+  const app = await startApp({
+    slack: { users },
+    env: { CLAIM_SETTLE_MS: String(SHORT_SETTLE_MS) },
+    triggerSpacingMs: SHORT_SPACING_MS,
+    bundledDependencies: true,
+  });
   try {
     return await play(app, users, {
       decision: "approve",

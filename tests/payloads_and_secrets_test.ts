@@ -3,12 +3,13 @@
  * message where a person waits), and secrets never show up anywhere.
  */
 import {
-  ALICE_ASKS_BOB,
+  approve,
   attributeWrites,
   deny,
-  fillRequest,
   messageWithButton,
   PEOPLE,
+  requestApproved,
+  submitRequest,
   withApp,
 } from "./flow_helpers.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
@@ -202,19 +203,14 @@ Deno.test("no path shows the client secret or an access token", async () => {
     await withApp(
       { tailscale, env: { TAILSCALE_RETRY_BUDGET_MS: "300" } },
       async (app) => {
-        await fillRequest(app, alice, ALICE_ASKS_BOB);
-        await app.platform.submit(alice);
+        await submitRequest(app);
         if (setup === "fail") {
           app.tailscale.failNext(50, { status: 500 }, /\/attributes\/custom/);
         }
         if (decision === "Deny") {
           await deny(app, bob, messageWithButton(app, bob, "Deny…"));
         } else {
-          await app.platform.click(
-            bob,
-            messageWithButton(app, bob, decision),
-            decision,
-          );
+          await approve(app);
         }
         scan(app);
       },
@@ -223,13 +219,7 @@ Deno.test("no path shows the client secret or an access token", async () => {
   await withApp(
     { tailscale: { ...tailscale, scopes: ["devices:core:read"] } },
     async (app) => {
-      await fillRequest(app, alice, ALICE_ASKS_BOB);
-      await app.platform.submit(alice);
-      await app.platform.click(
-        bob,
-        messageWithButton(app, bob, "Approve"),
-        "Approve",
-      );
+      await requestApproved(app);
       assertEquals(attributeWrites(app).map((c) => c.status), [403]);
       assertIncludes(
         JSON.stringify(app.slack.messages),

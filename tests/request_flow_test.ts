@@ -5,6 +5,7 @@
 import {
   ALICE_ASKS_BOB,
   ALICE_LAPTOP,
+  approve,
   attributeWrites,
   deny,
   fillRequest,
@@ -14,6 +15,9 @@ import {
   PEOPLE,
   records,
   repliesTo,
+  requestApproved,
+  requestPending,
+  submitRequest,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -23,11 +27,9 @@ const { alice, bob, carol } = PEOPLE;
 
 Deno.test("golden path: request, approve, attribute written with expiry and comment", async () => {
   await withApp({}, async (app) => {
-    const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
-    const answer = await app.platform.submit(alice);
+    const { run, answer, prompt } = await requestPending(app);
     assertEquals(answer, {}, "the form closes without errors");
 
-    const prompt = messageWithButton(app, bob, "Approve");
     const promptText = JSON.stringify(prompt.blocks);
     assertIncludes(promptText, `<@${alice}> requests access to *Production*`);
     assertIncludes(promptText, "alice-laptop");
@@ -47,7 +49,7 @@ Deno.test("golden path: request, approve, attribute written with expiry and comm
     );
 
     const before = Date.now();
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     const after = Date.now();
 
     const writes = attributeWrites(app);
@@ -96,8 +98,7 @@ Deno.test("golden path: request, approve, attribute written with expiry and comm
 
 Deno.test("deny: nothing is written and the requester is told", async () => {
   await withApp({}, async (app) => {
-    const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
+    const { run } = await submitRequest(app);
     await deny(app, bob, messageWithButton(app, bob, "Deny…"), "Use staging");
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(textIn(app, alice), `<@${bob}> denied your request`);
@@ -141,18 +142,13 @@ Deno.test("self-approval without confirmation grants at once", async () => {
 
 Deno.test("self-approval with confirmation asks the requester to click Approve", async () => {
   await withApp({}, async (app) => {
-    const run = await fillRequest(app, alice, {
+    const { run, prompt } = await requestPending(app, {
       profile: "Database (confirm)",
       device: { query: "", option: "alice-laptop" },
       reason: "schema migration",
-    });
-    await app.platform.submit(alice);
+    }, { approver: alice });
     assertEquals(attributeWrites(app).length, 0, "waits for the confirmation");
-    await app.platform.click(
-      alice,
-      messageWithButton(app, alice, "Approve"),
-      "Approve",
-    );
+    await approve(app, alice, prompt);
     assertEquals(attributeWrites(app).length, 1);
     assertIncludes(attributeWrites(app)[0].path, "custom:dbAccess");
     assertEquals(run.status, "completed");
@@ -227,10 +223,8 @@ Deno.test("without Tailscale credentials the modal names the variables to set", 
 
 Deno.test("only the named approver's click counts", async () => {
   await withApp({}, async (app) => {
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
-    const prompt = messageWithButton(app, bob, "Approve");
-    await app.platform.click(carol, prompt, "Approve");
+    const { prompt } = await requestPending(app);
+    await approve(app, carol, prompt);
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(repliesTo(app, carol), `Only <@${bob}> can approve or deny`);
   });
@@ -238,19 +232,14 @@ Deno.test("only the named approver's click counts", async () => {
 
 Deno.test("a failed grant is said out loud and the step fails", async () => {
   await withApp({}, async (app) => {
-    const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
+    const { run } = await requestPending(app);
     app.tailscale.failNext(1, {
       status: 400,
       body: {
         message: "custom posture attributes are not enabled for this tailnet",
       },
     }, /\/attributes\//);
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
+    await approve(app);
     const told = textIn(app, alice);
     assertIncludes(told, "the grant *failed*");
     assertIncludes(
@@ -276,13 +265,7 @@ Deno.test("a missing scope is reported in plain words", async () => {
   await withApp(
     { tailscale: { scopes: ["devices:core:read"] } },
     async (app) => {
-      await fillRequest(app, alice, ALICE_ASKS_BOB);
-      await app.platform.submit(alice);
-      await app.platform.click(
-        bob,
-        messageWithButton(app, bob, "Approve"),
-        "Approve",
-      );
+      await requestApproved(app);
       const told = textIn(app, alice);
       assertIncludes(told, "missing a permission");
       assertIncludes(told, "devices:posture_attributes");
@@ -292,13 +275,7 @@ Deno.test("a missing scope is reported in plain words", async () => {
 
 Deno.test("one OAuth token serves every event of the flow", async () => {
   await withApp({}, async (app) => {
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
+    await requestApproved(app);
     assert(
       app.tailscale.calls.length >= 3,
       "several Tailscale calls across events",
@@ -316,16 +293,10 @@ Deno.test("a private notify channel does not block or hide the grant", async () 
       notifyChannel: "C0PRIVATE1",
     }],
   }, async (app) => {
-    const run = await fillRequest(app, alice, {
+    const { run } = await requestApproved(app, {
       ...ALICE_ASKS_BOB,
       approver: undefined,
     });
-    await app.platform.submit(alice);
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
     assertEquals(attributeWrites(app).length, 1);
     assertIncludes(textIn(app, alice), "is active until");
     assertEquals(run.status, "completed");

@@ -17,21 +17,13 @@ import {
 } from "../dev/emulator/block_kit_rules.ts";
 import { PEOPLE, slackPeople } from "../dev/emulator/slack_people.ts";
 import type { SlackClient } from "../lib/context.ts";
+import { assert, assertEquals } from "./assert.ts";
 
 type Client = SlackClient;
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
 
-// --- plain asserts (no std library) ----------------------------------------
-
-function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals(actual: unknown, expected: unknown, msg = ""): void {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg}\n  actual:   ${a}\n  expected: ${e}`);
-}
+// --- asserts for Slack's answers ---------------------------------------------
 
 /** The response failed with `error`; returns it for further checks. */
 function assertError(res: Json, error: string): Json {
@@ -983,6 +975,23 @@ sdkTest(
         { function_execution_id: "Fx1", kind: "success", outputs },
         { function_execution_id: "Fx2", kind: "error", error: "denied" },
       ]);
+    });
+  },
+);
+
+sdkTest(
+  "every call records the execution whose token made it, so concurrent events' views and messages are told apart",
+  async () => {
+    await withFake(async (fake, client) => {
+      const as = (execution: string) =>
+        SlackAPI(fake.executionToken(execution), { slackApiUrl: fake.apiUrl });
+      assertOk(await as("Fx1").auth.test());
+      assertOk(await client.auth.test());
+      assertOk(await as("Fx2").auth.test());
+      assertEquals(
+        fake.calls.map((c) => c.execution ?? "bot"),
+        ["Fx1", "bot", "Fx2"],
+      );
     });
   },
 );

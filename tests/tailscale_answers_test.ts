@@ -10,15 +10,18 @@ import { groupMembers } from "../lib/policy/group_members.ts";
 import type { RequestRecord } from "../lib/requests/store.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
-  ALICE_ASKS_BOB,
   ALICE_LAPTOP,
+  approve,
   attributeWrites,
-  fillRequest,
+  type Filled,
   LABEL,
-  messageWithButton,
+  newestRecord,
   PEOPLE,
   PROFILES,
   records,
+  requestApproved,
+  requestPending,
+  submitRequest,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -43,42 +46,13 @@ const GROUP_PROFILES: ConfigInput["profiles"] = [...PROFILES, {
   notifyChannel: CHANNEL,
 }];
 
-/** Alice asks Bob for an hour of Production on her laptop; Bob approves. */
-async function granted(app: TestApp, filled = ALICE_ASKS_BOB) {
-  await fillRequest(app, alice, filled);
-  await app.platform.submit(alice);
-  await app.platform.click(
-    bob,
-    messageWithButton(app, bob, "Approve"),
-    "Approve",
-  );
-  return newest(app);
-}
-
-/** Alice asks Bob for an hour of the Prod group; Bob approves. */
-async function groupGranted(app: TestApp) {
-  await fillRequest(app, alice, {
-    profile: "Prod group",
-    duration: "1 hour",
-    approver: "*Bob Baker*",
-    reason: "INC-7 fix the payments deploy",
-  });
-  await app.platform.submit(alice);
-  await app.platform.click(
-    bob,
-    messageWithButton(app, bob, "Approve"),
-    "Approve",
-  );
-  return newest(app);
-}
-
-function newest(app: TestApp): RequestRecord {
-  const found = records(app).sort((a, b) =>
-    a.created_at.localeCompare(b.created_at)
-  ).pop();
-  assert(found, "a record");
-  return found;
-}
+/** Alice's hour of the Prod group, asked of Bob. */
+const GROUP_ASK: Filled = {
+  profile: "Prod group",
+  duration: "1 hour",
+  approver: "*Bob Baker*",
+  reason: "INC-7 fix the payments deploy",
+};
 
 /**
  * The grant ended as `state`, its history says the device left, and the
@@ -111,7 +85,7 @@ Deno.test("an attribute write Tailscale answers with null is a grant, recorded a
   // tailscale/tailscale#18253: the live API answers a successful write with
   // `null`, not the documented attributes object.
   await withApp({}, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     const [write] = attributeWrites(app);
     assertEquals([write.status, write.responseBytes], [200, 4], "null");
     assertEquals(record.state, "granted");
@@ -132,11 +106,11 @@ Deno.test("policy warnings do not stop a group grant or its removal; they are lo
         "group is not syncing from SCIM and will be ignored by rules in the policy file",
       ],
     }]);
-    const record = await groupGranted(app);
+    const { record } = await requestApproved(app, GROUP_ASK);
     assertEquals(record.state, "granted");
     assert(prodGroup(app)?.includes("alice@example.com"), "added");
     await app.platform.advanceClock(61 * MINUTE);
-    assertEquals(newest(app).state, "expired");
+    assertEquals(newestRecord(app).state, "expired");
     assert(!prodGroup(app)?.includes("alice@example.com"), "removed");
     assertIncludes(app.output.join("\n"), "not syncing from SCIM");
   });
@@ -151,7 +125,7 @@ Deno.test("failing policy tests refuse a group grant with Tailscale's own lines,
       user: "alice@example.com",
       errors: ['address "2.2.2.2:22": want: Drop, got: Accept'],
     }]);
-    const record = await groupGranted(app);
+    const { record } = await requestApproved(app, GROUP_ASK);
     assertEquals(record.state, "failed");
     assertEquals(app.tailscale.callsTo("POST", /\/acl$/).length, 0);
     assertIncludes(
@@ -168,7 +142,7 @@ Deno.test("a policy write answered without an ETag is a write that happened", as
     profiles: GROUP_PROFILES,
     tailscale: { scopes: GROUP_SCOPES },
   }, async (app) => {
-    const record = await groupGranted(app);
+    const { record } = await requestApproved(app, GROUP_ASK);
     const writes = app.tailscale.callsTo("POST", /\/acl$/);
     assertEquals(writes.map((c) => c.status), [200], "one write, no retry");
     assertEquals(record.state, "granted");
@@ -179,7 +153,7 @@ Deno.test("a policy write answered without an ETag is a write that happened", as
 
 Deno.test("revoking a grant whose device left the tailnet ends it and says why", async () => {
   await withApp({}, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     app.tailscale.removeDevice(ALICE_LAPTOP);
     await app.platform.startWorkflow(MY_ACCESS, alice);
     const list = JSON.stringify(app.platform.openView(alice).view.blocks);
@@ -200,7 +174,7 @@ Deno.test("revoking a grant whose device left the tailnet ends it and says why",
 
 Deno.test("the scheduled end of a grant whose device left the tailnet says so", async () => {
   await withApp({}, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     app.tailscale.removeDevice(ALICE_LAPTOP);
     await app.platform.advanceClock(61 * MINUTE);
     endedWithDeviceGone(app, record, "expired");
@@ -209,7 +183,7 @@ Deno.test("the scheduled end of a grant whose device left the tailnet says so", 
 
 Deno.test("reconciliation ends an overdue grant whose device left the tailnet", async () => {
   await withApp({}, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     // Slack lost the expiry trigger; the device is deleted meanwhile.
     for (const [id, t] of app.slack.triggers) {
       if (t.type === "scheduled") app.slack.triggers.delete(id);
@@ -225,7 +199,7 @@ Deno.test("at its end the app removes the attribute Tailscale would keep for min
   // "Tailscale will automatically remove the attribute within a few
   // minutes after the specified time": the emulator keeps it 3 minutes.
   await withApp({}, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     const end = Date.parse(record.expires_at!);
     await app.platform.advanceClock(end - app.slack.now());
     assertEquals(
@@ -234,14 +208,14 @@ Deno.test("at its end the app removes the attribute Tailscale would keep for min
       [200],
     );
     assertEquals(prodAccess(app), undefined, "gone at the end, not minutes on");
-    assertEquals(newest(app).state, "expired");
+    assertEquals(newestRecord(app).state, "expired");
     assertIncludes(textIn(app, alice), "ended");
   });
 });
 
 Deno.test("at its end an attribute someone else set since is left alone and reported", async () => {
   await withApp({}, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     const later = new Date(Date.parse(record.expires_at!) + 4 * 3_600_000);
     app.tailscale.setAttributeOutside(ALICE_LAPTOP, PROD, {
       value: true,
@@ -274,7 +248,7 @@ Deno.test("an attribute key of 128 characters, as Tailscale allows, is granted",
   await withApp({
     profiles: [{ ...PROFILES[0], attribute }],
   }, async (app) => {
-    const record = await granted(app);
+    const { record } = await requestApproved(app);
     assertEquals(record.state, "granted");
     assertEquals(
       app.tailscale.customAttributes(ALICE_LAPTOP).attributes[attribute],
@@ -289,18 +263,15 @@ Deno.test("without users:read the requester is told which scope is missing, not 
     profiles: GROUP_PROFILES,
     tailscale: { scopes: GROUP_SCOPES.filter((s) => s !== "users:read") },
   }, async (app) => {
-    await fillRequest(app, alice, {
-      profile: "Prod group",
-      duration: "1 hour",
-      approver: "*Bob Baker*",
+    const { answer } = await submitRequest(app, {
+      ...GROUP_ASK,
       reason: "INC-7",
     });
-    const answer = JSON.stringify(await app.platform.submit(alice));
     assertEquals(
       app.tailscale.callsTo("GET", /\/users$/).map((c) => c.status),
       [404],
     );
-    assertIncludes(answer, "users:read");
+    assertIncludes(JSON.stringify(answer), "users:read");
     assertEquals(records(app).length, 0);
   });
 });
@@ -341,18 +312,13 @@ Deno.test("a device shared in from another tailnet is never offered, accepted or
 
 Deno.test("a device that turns out to be shared in at approval time is not granted", async () => {
   await withApp({}, async (app) => {
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
+    await requestPending(app);
     app.tailscale.addDevice({
       ...demoDevice("alice-laptop"),
       isExternal: true,
     });
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
-    assertEquals(newest(app).state, "failed");
+    await approve(app);
+    assertEquals(newestRecord(app).state, "failed");
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(textIn(app, alice), "shared into this tailnet");
   });

@@ -1,4 +1,10 @@
-/** The Tailscale client against the Tailscale API fake. */
+/**
+ * The Tailscale client (lib/tailscale/client.ts) against the Tailscale API
+ * fake: one OAuth token shared and renewed, every failure typed (scope,
+ * credentials, not found, rate limit, server, network, unexpected answer)
+ * without ever showing the secret, retries within a budget, and every
+ * documented (and undocumented) shape of a successful answer.
+ */
 import { type RetryPolicy, TailscaleClient } from "../lib/tailscale/client.ts";
 import { TailscaleApiError } from "../lib/tailscale/errors.ts";
 import { readTailscaleSettings } from "../lib/tailscale/settings.ts";

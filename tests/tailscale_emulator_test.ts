@@ -15,33 +15,7 @@ import {
   demoTailnet,
   manyDevices,
 } from "../dev/emulator/demo_tailnet.ts";
-
-// ---- tiny assertion helpers (no std library offline) ----
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals(actual: unknown, expected: unknown, msg = ""): void {
-  const a = canonical(actual);
-  const e = canonical(expected);
-  if (a !== e) {
-    throw new Error(`${msg ? msg + ": " : ""}expected ${e}, got ${a}`);
-  }
-}
-
-/** JSON with sorted keys, so equality ignores key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(
-    v,
-    (_k, x) =>
-      x && typeof x === "object" && !Array.isArray(x)
-        ? Object.fromEntries(
-          Object.entries(x).sort(([a], [b]) => a < b ? -1 : 1),
-        )
-        : x,
-  ) ?? "undefined";
-}
+import { assert, assertEquals } from "./assert.ts";
 
 // ---- HTTP helpers ----
 

@@ -7,17 +7,20 @@
 import {
   ALICE_ASKS_BOB,
   ALICE_LAPTOP,
+  approve,
   attributeWrites,
   deny,
   fillRequest,
   LABEL,
   lastDecision,
-  messageWithButton,
   PEOPLE,
   PROFILES,
   REAL_SETTLE,
   records,
   repliesTo,
+  requestApproved,
+  requestPending,
+  submitRequest,
   textIn,
   withApp,
 } from "./flow_helpers.ts";
@@ -33,21 +36,17 @@ const { alice, bob, carol } = PEOPLE;
 
 /** Alice asks Bob for Production; returns the run and Bob's prompt. */
 async function requested(app: TestApp) {
-  const run = await fillRequest(app, alice, ALICE_ASKS_BOB);
-  assertEquals(await app.platform.submit(alice), {});
+  const { run, answer, prompt } = await requestPending(app);
+  assertEquals(answer, {});
   const [record] = records(app);
   assertEquals(record.state, "pending", "recorded before anyone decides");
   // A copy: what Bob's Slack showed him, even after the app updates it.
-  return {
-    run,
-    prompt: structuredClone(messageWithButton(app, bob, "Approve")),
-  };
+  return { run, prompt: structuredClone(prompt) };
 }
 
 Deno.test("the record is written at submission, before any message goes out", async () => {
   await withApp({}, async (app) => {
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
+    await submitRequest(app);
     const methods = app.slack.calls.map((c) => c.method);
     const put = methods.findIndex((m, i) =>
       m === "apps.datastore.put" &&
@@ -70,7 +69,7 @@ Deno.test("an approver removed from config.ts before the click cannot decide", a
           : p
       ),
     );
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(
       repliesTo(app, bob),
@@ -98,8 +97,8 @@ Deno.test("a double click makes one decision and one write", async () => {
   // Deciders race here: the claim needs its real settle time.
   await withApp({ env: REAL_SETTLE }, async (app) => {
     const { run, prompt } = await requested(app);
-    await app.platform.click(bob, prompt, "Approve");
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
+    await approve(app, bob, prompt);
     assertEquals(attributeWrites(app).length, 1);
     assertIncludes(repliesTo(app, bob), `already approved by <@${bob}>`);
     assertEquals(records(app)[0].state, "granted");
@@ -117,7 +116,7 @@ Deno.test("two concurrent decisions: one wins, one write, the other is told", as
   await withApp({ env: REAL_SETTLE }, async (app) => {
     const { prompt } = await requested(app);
     const [, denied] = await Promise.all([
-      app.platform.click(bob, prompt, "Approve"),
+      approve(app, bob, prompt),
       deny(app, bob, prompt),
     ]);
     const [record] = records(app);
@@ -156,7 +155,7 @@ Deno.test("Tailscale 429 then success: the grant goes through after Retry-After"
       body: { message: "rate limited" },
       headers: { "Retry-After": "1" },
     }, /\/attributes\/custom/);
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     assertEquals(attributeWrites(app).map((c) => c.status), [429, 200]);
     assertEquals(records(app)[0].state, "granted");
     assertIncludes(textIn(app, alice), "is active until");
@@ -171,7 +170,7 @@ Deno.test("Tailscale 500 until give-up: failed, said to everyone, step errors", 
       status: 500,
       body: { message: "internal error" },
     }, /\/attributes\/custom/);
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     assert(attributeWrites(app).length > 1, "retried");
     const [record] = records(app);
     assertEquals(record.state, "failed");
@@ -206,7 +205,7 @@ Deno.test("Tailscale unreachable at decision time: nothing granted, requester to
       `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
     );
     listener.close();
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(textIn(app, alice), "Could not reach Tailscale");
     assertEquals(records(app)[0].state, "failed");
@@ -220,7 +219,7 @@ Deno.test("a device deleted before approval ends the request plainly", async () 
   await withApp({}, async (app) => {
     const { run, prompt } = await requested(app);
     app.tailscale.removeDevice(ALICE_LAPTOP);
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     assertEquals(attributeWrites(app).length, 0);
     assertIncludes(textIn(app, alice), "no longer exists in the tailnet");
     assertIncludes(textIn(app, bob), "no longer exists in the tailnet");
@@ -239,7 +238,7 @@ Deno.test("a crash right after the write: the next click finishes without writin
         app.killRunningEvents();
       }
     };
-    await assertRejects(() => app.platform.click(bob, prompt, "Approve"));
+    await assertRejects(() => approve(app, bob, prompt));
     app.tailscale.onCall = undefined;
     assertEquals(
       app.tailscale.customAttributes(ALICE_LAPTOP)
@@ -254,7 +253,7 @@ Deno.test("a crash right after the write: the next click finishes without writin
       ...record,
       decided_at: new Date(Date.now() - 10 * 60_000).toISOString(),
     });
-    await app.platform.click(bob, prompt, "Approve");
+    await approve(app, bob, prompt);
     assertEquals(attributeWrites(app).length, 1, "written once");
     [record] = records(app);
     assertEquals(record.state, "granted");
@@ -271,13 +270,7 @@ Deno.test("a failed notification never hides the grant and is reported", async (
   await withApp({
     profiles: [{ ...PROFILES[0], notifyChannel: "C0PRIVATE1" }],
   }, async (app) => {
-    await fillRequest(app, alice, ALICE_ASKS_BOB);
-    await app.platform.submit(alice);
-    await app.platform.click(
-      bob,
-      messageWithButton(app, bob, "Approve"),
-      "Approve",
-    );
+    await requestApproved(app);
     assertEquals(attributeWrites(app).length, 1);
     assertIncludes(textIn(app, alice), "is active until");
     assertIncludes(

@@ -308,6 +308,8 @@ export class SlackFake {
     } catch (e) {
       reply = { ok: false, error: "invalid_form_data", detail: String(e) };
     }
+    // Set by #dispatch for this call; nothing else runs until it is recorded.
+    this.#caller = undefined;
     try {
       reply ??= this.#dispatch(method, req, args);
     } catch (e) {
@@ -326,6 +328,7 @@ export class SlackFake {
       args: structuredClone(args),
       response,
       ...(evaluated !== undefined ? { evaluated } : {}),
+      ...(this.#caller !== undefined ? { execution: this.#caller } : {}),
     });
     const latency = this.#latencyMs + (this.#methodLatencyMs[method] ?? 0);
     if (latency > 0) {

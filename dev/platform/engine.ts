@@ -264,6 +264,10 @@ export class WorkflowEngine {
     for (const call of calls) {
       const res = call.response as Json;
       if (!res?.ok) continue;
+      // Made during this delivery, but by another execution's event.
+      if (call.execution !== undefined && call.execution !== execution.id) {
+        continue;
+      }
       if (call.method === "views.open" || call.method === "views.push") {
         this.#viewOwner.set(res.view.id, execution);
       } else if (call.method === "chat.postMessage") {

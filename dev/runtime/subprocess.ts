@@ -29,6 +29,12 @@ export type SubprocessOptions = {
    * lets handlers run for ever (only for a test that needs it).
    */
   limits?: HandlerLimits | null;
+  /**
+   * More variables for each event's process environment (not the app's
+   * Slack variables, which come with the payload), e.g. the app's
+   * `TRIGGER_SPACING_MS`.
+   */
+  processEnv?: Record<string, string>;
 };
 
 /** How long Slack lets a deployed function's handlers run, in ms. */
@@ -85,7 +91,10 @@ export function subprocessDispatcher(
         ...(opts.bundleDir ? [opts.bundleDir] : []),
       ],
       cwd: opts.bundleDir ?? opts.appDir,
-      env: { [CLOCK_OFFSET_VARIABLE]: String(opts.clockOffsetMs?.() ?? 0) },
+      env: {
+        ...opts.processEnv,
+        [CLOCK_OFFSET_VARIABLE]: String(opts.clockOffsetMs?.() ?? 0),
+      },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

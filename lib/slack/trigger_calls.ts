@@ -99,7 +99,43 @@ export type TriggerAnswer = {
 };
 
 /** Consecutive trigger calls of one handler start at least this far apart. */
-export const TRIGGER_SPACING_MS = 300;
+export const DEFAULT_TRIGGER_SPACING_MS = 300;
+
+/**
+ * The spacing `env` asks for: `TRIGGER_SPACING_MS` when it is a whole
+ * number of ms above 0, else {@linkcode DEFAULT_TRIGGER_SPACING_MS}.
+ *
+ * @example
+ * ```ts
+ * triggerSpacingMsFrom({}); // 300
+ * triggerSpacingMsFrom({ TRIGGER_SPACING_MS: "150" }); // 150
+ * ```
+ */
+export function triggerSpacingMsFrom(
+  env: Record<string, string | undefined>,
+): number {
+  const ms = Number(env.TRIGGER_SPACING_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_TRIGGER_SPACING_MS;
+}
+
+/**
+ * This process's spacing: `TRIGGER_SPACING_MS` from the process
+ * environment, which only the local emulator sets (so that a test can run
+ * shorter waits; the app's Slack variables reach handlers as their `env`,
+ * not here). A process that may not read it keeps the default.
+ */
+export const TRIGGER_SPACING_MS = triggerSpacingMsFrom(processSpacingEnv());
+
+function processSpacingEnv(): Record<string, string | undefined> {
+  const variable = "TRIGGER_SPACING_MS";
+  try {
+    const { state } = Deno.permissions.querySync({ name: "env", variable });
+    return state === "granted" ? { [variable]: Deno.env.get(variable) } : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
  * The first retry waits about this long (half to all of it, and never less
  * than {@linkcode TRIGGER_SPACING_MS}), doubling for each retry after.

@@ -34,6 +34,8 @@ export type RecordedSlackCall = {
   response: Record<string, unknown>;
   /** When the call arrived, by the fake's clock (epoch ms). */
   at?: number;
+  /** The function execution whose token made the call, if one did. */
+  execution?: string;
   /**
    * Datastore query and count: how many stored items the scan evaluated
    * (read, before the filter), which is what a query costs on Slack.
