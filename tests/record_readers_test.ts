@@ -18,7 +18,8 @@ import {
   requireGroup,
   SCHEDULED_EVENTS,
 } from "../lib/requests/mod.ts";
-import type { SlackClient } from "../lib/context.ts";
+import { SlackAPI } from "deno-slack-sdk/mod.ts";
+import { SlackFake } from "../dev/emulator/slack.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 
 const HOUR = 3600;
@@ -44,15 +45,22 @@ function grant(changes: Partial<RequestRecord> = {}): RequestRecord {
   };
 }
 
-/** A Slack client that only deletes triggers, noting which. */
-function deletingClient(deleted: string[]): SlackClient {
-  const triggers = {
-    delete: (args: { trigger_id: string }) => {
-      deleted.push(args.trigger_id);
-      return Promise.resolve({ ok: true });
-    },
-  };
-  return { workflows: { triggers } } as unknown as SlackClient;
+/** The trigger IDs `cancelEvents` asks the Slack emulator to delete. */
+async function deletedBy(
+  entries: string[],
+  events?: ("expiry" | "nudge")[],
+): Promise<{ kept: string[]; deleted: unknown[] }> {
+  const fake = await SlackFake.start();
+  try {
+    const client = SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl });
+    const kept = await cancelEvents(client, entries, events);
+    const deleted = fake.calls
+      .filter((c) => c.method === "workflows.triggers.delete")
+      .map((c) => c.args.trigger_id);
+    return { kept, deleted };
+  } finally {
+    await fake.close();
+  }
 }
 
 Deno.test("the lifecycle's events are the record's scheduled events", () => {
@@ -80,16 +88,12 @@ Deno.test("a group row without its login reads with an empty one", () => {
 
 Deno.test("cancelling deletes the named events' triggers and keeps the rest", async () => {
   const entries = ["expiry:Ft1", "nudge:Ft2", "bogus:Ft3", "timeout:"];
-  const some: string[] = [];
-  assertEquals(
-    await cancelEvents(deletingClient(some), entries, ["expiry"]),
-    ["nudge:Ft2", "bogus:Ft3", "timeout:"],
-  );
-  assertEquals(some, ["Ft1"]);
+  assertEquals(await deletedBy(entries, ["expiry"]), {
+    kept: ["nudge:Ft2", "bogus:Ft3", "timeout:"],
+    deleted: ["Ft1"],
+  });
   // All of them: entries that name no trigger go, with nothing to delete.
-  const all: string[] = [];
-  assertEquals(await cancelEvents(deletingClient(all), entries), []);
-  assertEquals(all, ["Ft1", "Ft2"]);
+  assertEquals(await deletedBy(entries), { kept: [], deleted: ["Ft1", "Ft2"] });
 });
 
 Deno.test("a grant without a readable end: nothing to differ from, not taken as over", () => {
