@@ -10,4 +10,5 @@ export * from "./form_state.ts";
 export * from "./messages.ts";
 export * from "./payloads.ts";
 export * from "./trigger_calls.ts";
+export * from "./trigger_types.ts";
 export * from "./views.ts";
