@@ -19,7 +19,7 @@ import {
   SCHEDULED_EVENTS,
 } from "../lib/requests/mod.ts";
 import { SlackAPI } from "deno-slack-sdk/mod.ts";
-import { SlackFake } from "../dev/emulator/slack.ts";
+import { SLACK_CLIENT_TEST_OPTIONS, SlackFake } from "../dev/emulator/slack.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 
 const HOUR = 3600;
@@ -86,15 +86,22 @@ Deno.test("a group row without its login reads with an empty one", () => {
   assertEquals((device as IncompleteRecordError).field, "attribute");
 });
 
-Deno.test("cancelling deletes the named events' triggers and keeps the rest", async () => {
-  const entries = ["expiry:Ft1", "nudge:Ft2", "bogus:Ft3", "timeout:"];
-  assertEquals(await deletedBy(entries, ["expiry"]), {
-    kept: ["nudge:Ft2", "bogus:Ft3", "timeout:"],
-    deleted: ["Ft1"],
-  });
-  // All of them: entries that name no trigger go, with nothing to delete.
-  assertEquals(await deletedBy(entries), { kept: [], deleted: ["Ft1", "Ft2"] });
-});
+Deno.test(
+  "cancelling deletes the named events' triggers and keeps the rest",
+  SLACK_CLIENT_TEST_OPTIONS,
+  async () => {
+    const entries = ["expiry:Ft1", "nudge:Ft2", "bogus:Ft3", "timeout:"];
+    assertEquals(await deletedBy(entries, ["expiry"]), {
+      kept: ["nudge:Ft2", "bogus:Ft3", "timeout:"],
+      deleted: ["Ft1"],
+    });
+    // All of them: entries that name no trigger go, with nothing to delete.
+    assertEquals(await deletedBy(entries), {
+      kept: [],
+      deleted: ["Ft1", "Ft2"],
+    });
+  },
+);
 
 Deno.test("a grant without a readable end: nothing to differ from, not taken as over", () => {
   const noEnd = grant({ expires_at: undefined });
