@@ -23,3 +23,4 @@
 
 export * from "./group_members.ts";
 export * from "./membership.ts";
+export * from "./snippet.ts";
