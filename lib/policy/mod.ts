@@ -23,3 +23,5 @@
 
 export * from "./group_members.ts";
 export * from "./membership.ts";
+export * from "./analysis.ts";
+export * from "./policy_shape.ts";
