@@ -7,7 +7,7 @@
 import { parse, type ParseError } from "jsonc-parser";
 import { config } from "../config.ts";
 import { type Config, parseConfig } from "../lib/config_schema.ts";
-import { policySnippet } from "../lib/policy/mod.ts";
+import { analysePolicy, policySnippet } from "../lib/policy/mod.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 
 type Policy = {
@@ -149,4 +149,14 @@ Deno.test("the repository's config.ts gives a snippet that parses", () => {
   const { policy } = snippetOf(config);
   assert(policy.grants !== undefined && policy.grants.length > 0);
   assertEquals(policy.grants.length, config.profiles.length);
+});
+
+Deno.test("the snippet, as printed, passes every policy check of its profiles", () => {
+  for (const cfg of [mixed, attributesOnly, config]) {
+    const checks = analysePolicy(policySnippet(cfg), cfg);
+    assert(checks.length >= cfg.profiles.length, "a check per profile");
+    const notOk = checks.filter((c) => c.status !== "ok");
+    // A group the example grant uses is used: no "unused group" warning.
+    assertEquals(notOk, []);
+  }
 });

@@ -24,3 +24,5 @@
 export * from "./group_members.ts";
 export * from "./membership.ts";
 export * from "./snippet.ts";
+export * from "./analysis.ts";
+export * from "./policy_shape.ts";
