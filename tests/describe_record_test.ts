@@ -3,25 +3,16 @@
  * outcome of each end state, the step result it makes, the approver's
  * prompt, and the summary messages show.
  */
-import { newRecord, type RequestRecord } from "../lib/requests/mod.ts";
 import { outcomeOf, promptOf, resultOf, summaryOf } from "../lib/review/mod.ts";
 import { parseConfig } from "../lib/config_schema.ts";
 import { assertEquals } from "./assert.ts";
+import { pendingGroupRequest } from "./fixtures/records.ts";
 
 const created = new Date("2030-01-01T10:00:00Z");
 const until = "2030-01-01T12:00:00.000Z";
 
 /** A pending request from U1, to be decided by U2. */
-const pending: RequestRecord = newRecord({
-  id: "req-1",
-  requester: "U1",
-  approver: "U2",
-  attribute: "group:prod",
-  device_id: "",
-  login: "alice@example.com",
-  duration_seconds: 7200,
-  reason: "INC-1",
-}, created);
+const pending = pendingGroupRequest(created);
 
 const [profile] = parseConfig({
   profiles: [{ description: "Production", group: "group:prod" }],

@@ -13,8 +13,8 @@ import {
 } from "../lib/grants/mod.ts";
 import type { RequestRecord } from "../lib/requests/mod.ts";
 import { assert, assertEquals } from "./assert.ts";
+import { deviceGrant, HOUR } from "./fixtures/records.ts";
 
-const HOUR = 3600;
 const now = new Date("2025-01-01T12:00:00Z");
 const at = (hours: number) =>
   new Date(now.getTime() + hours * HOUR * 1000).toISOString();
@@ -30,23 +30,8 @@ const config = parseConfig({
 const profile = config.profiles[0];
 
 /** A grant to alice, given an hour ago for two hours. */
-function grant(changes: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    id: "req-1",
-    requester: "U_ALICE",
-    approver: "U_BOB",
-    attribute: "custom:prodAccess",
-    device_id: "node-1",
-    duration_seconds: 2 * HOUR,
-    reason: "INC-1",
-    state: "granted",
-    created_at: at(-1),
-    granted_at: at(-1),
-    expires_at: at(1),
-    history: [],
-    ...changes,
-  };
-}
+const grant = (changes: Partial<RequestRecord> = {}) =>
+  deviceGrant(now, changes);
 
 Deno.test("a live grant is one granted, not an extension's record, not yet ended", () => {
   assert(isActiveGrant(grant(), now));

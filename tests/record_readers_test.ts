@@ -21,29 +21,14 @@ import {
 import { SlackAPI } from "deno-slack-sdk/mod.ts";
 import { SLACK_CLIENT_TEST_OPTIONS, SlackFake } from "../dev/emulator/slack.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { deviceGrant, HOUR } from "./fixtures/records.ts";
 
-const HOUR = 3600;
 const now = new Date("2025-01-01T12:00:00Z");
 const at = (hours: number) => new Date(now.getTime() + hours * HOUR * 1000);
 
 /** A device grant to alice, given an hour ago for two hours. */
-function grant(changes: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    id: "req-1",
-    requester: "U_ALICE",
-    approver: "U_BOB",
-    attribute: "custom:prodAccess",
-    device_id: "node-1",
-    duration_seconds: 2 * HOUR,
-    reason: "INC-1",
-    state: "granted",
-    created_at: at(-1).toISOString(),
-    granted_at: at(-1).toISOString(),
-    expires_at: at(1).toISOString(),
-    history: [],
-    ...changes,
-  };
-}
+const grant = (changes: Partial<RequestRecord> = {}) =>
+  deviceGrant(now, changes);
 
 /** The trigger IDs `cancelEvents` asks the Slack emulator to delete. */
 async function deletedBy(

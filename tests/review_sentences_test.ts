@@ -4,7 +4,7 @@
  * request was already decided, how it ended, and what a decision modal
  * accepts.
  */
-import { newRecord, type RequestRecord } from "../lib/requests/mod.ts";
+import type { RequestRecord } from "../lib/requests/mod.ts";
 import {
   alreadyDecidedText,
   decisionNotRecordedText,
@@ -46,22 +46,14 @@ import {
 import { extensionRefusal } from "../lib/grants/mod.ts";
 import { parseConfig } from "../lib/config_schema.ts";
 import { assertEquals } from "./assert.ts";
+import { pendingGroupRequest } from "./fixtures/records.ts";
 
 const created = new Date("2030-01-01T10:00:00Z");
 const decidedAt = "2030-01-01T10:05:00.000Z";
 const until = "2030-01-01T12:00:00.000Z";
 
 /** A pending request from U1, to be decided by U2. */
-const pending: RequestRecord = newRecord({
-  id: "req-1",
-  requester: "U1",
-  approver: "U2",
-  attribute: "group:prod",
-  device_id: "",
-  login: "alice@example.com",
-  duration_seconds: 7200,
-  reason: "INC-1",
-}, created);
+const pending = pendingGroupRequest(created);
 
 const [profile] = parseConfig({
   profiles: [{

@@ -18,6 +18,7 @@ import {
 import { PEOPLE, slackPeople } from "../dev/emulator/slack_people.ts";
 import type { SlackClient } from "../lib/context.ts";
 import { assert, assertEquals } from "./assert.ts";
+import { sdkTest, withFake } from "./slack_fake_helpers.ts";
 
 type Client = SlackClient;
 // deno-lint-ignore no-explicit-any
@@ -67,21 +68,6 @@ function assertPointerMessage(res: Json, path: string): void {
 // --- fixtures ---------------------------------------------------------------
 
 /** A test that talks to the fake through the SDK client. */
-function sdkTest(name: string, fn: () => Promise<void>): void {
-  Deno.test(name, SLACK_CLIENT_TEST_OPTIONS, fn);
-}
-
-async function withFake(
-  fn: (fake: SlackFake, client: Client) => Promise<void>,
-  opts: SlackFakeOptions = {},
-): Promise<void> {
-  const fake = await SlackFake.start(opts);
-  try {
-    await fn(fake, SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl }));
-  } finally {
-    await fake.close();
-  }
-}
 
 const plain = (text: string) => ({ type: "plain_text", text });
 const option = (text: string, value = text) => ({ text: plain(text), value });

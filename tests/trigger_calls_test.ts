@@ -5,12 +5,9 @@
  * never happens, every scheduled start at least 60 s ahead, and a grant
  * whose expiry trigger could not be made still ended by reconciliation.
  */
-import { SlackAPI } from "deno-slack-sdk/mod.ts";
 import {
   type RecordedSlackCall,
   SLACK_CLIENT_TEST_OPTIONS,
-  SlackFake,
-  type SlackFakeOptions,
 } from "../dev/emulator/slack.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
 import { Deadline } from "../lib/slack/deadline.ts";
@@ -28,6 +25,7 @@ import {
   triggerSpacingMsFrom,
 } from "../lib/slack/trigger_calls.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
+import { withFake } from "./slack_fake_helpers.ts";
 import {
   ALICE_LAPTOP,
   PEOPLE,
@@ -51,18 +49,6 @@ const HOUR = 60 * MINUTE;
 const TRIGGER_METHODS = ["create", "update", "delete", "list"].map((m) =>
   `workflows.triggers.${m}`
 );
-
-async function withFake(
-  fn: (fake: SlackFake, client: Client) => Promise<void>,
-  opts: SlackFakeOptions = {},
-): Promise<void> {
-  const fake = await SlackFake.start(opts);
-  try {
-    await fn(fake, SlackAPI(fake.botToken, { slackApiUrl: fake.apiUrl }));
-  } finally {
-    await fake.close();
-  }
-}
 
 /** Every trigger-method call the fake answered, in order. */
 function triggerCalls(fake: { calls: RecordedSlackCall[] }) {
