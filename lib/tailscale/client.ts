@@ -24,7 +24,17 @@ import {
   setPolicyFile,
   validatePolicyFile,
 } from "./policy_file.ts";
+import {
+  type PolicyTest,
+  previewRuleMatches,
+  type RuleMatch,
+  runPolicyTests,
+} from "./policy_tests.ts";
 import type { Device, TailnetUser } from "./schemas.ts";
+import {
+  getTailnetSettings,
+  type TailnetSettings,
+} from "./tailnet_settings.ts";
 import type { RetryPolicy } from "./timing.ts";
 import { listUsers } from "./users.ts";
 import type { Deadline } from "../slack/mod.ts";
@@ -136,5 +146,29 @@ export class TailscaleClient {
    */
   deletePostureAttribute(nodeId: string, key: string): Promise<void> {
     return deletePostureAttribute(this.#http, nodeId, key);
+  }
+
+  /**
+   * Runs ACL tests against the live policy file (`acl/validate` with a
+   * test array): a failing test is an error line, nothing changes.
+   */
+  runPolicyTests(tests: readonly PolicyTest[]): Promise<PolicyValidation> {
+    return runPolicyTests(this.#http, tests);
+  }
+
+  /**
+   * The rules of `policyText` that apply to a user or an address, with
+   * their line numbers (`acl/preview`); nothing is saved.
+   */
+  previewRuleMatches(
+    policyText: string,
+    query: { type: "user" | "ipport"; previewFor: string },
+  ): Promise<RuleMatch[]> {
+    return previewRuleMatches(this.#http, policyText, query);
+  }
+
+  /** Whether the policy file is managed outside the admin console. */
+  getTailnetSettings(): Promise<TailnetSettings> {
+    return getTailnetSettings(this.#http);
   }
 }

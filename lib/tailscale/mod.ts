@@ -18,6 +18,8 @@ export type {
 } from "./attributes.ts";
 export type { DeviceFilter } from "./devices.ts";
 export type { PolicyValidation } from "./policy_file.ts";
+export type { PolicyTest, RuleMatch } from "./policy_tests.ts";
+export type { TailnetSettings } from "./tailnet_settings.ts";
 export { FULL_LISTING_TIMEOUT_MS } from "./timing.ts";
 export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";
 export type { TailscaleErrorKind } from "./errors.ts";

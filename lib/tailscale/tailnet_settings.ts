@@ -1,0 +1,50 @@
+/**
+ * The tailnet's settings the app cares about: whether the policy file is
+ * managed outside the admin console (GitOps, Terraform), where the app's
+ * group edits would be overwritten by the next sync.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { withScopes } from "./errors.ts";
+import type { TailscaleHttp } from "./http.ts";
+
+/** `aclsExternallyManagedOn` and its link, as `getTailnetSettings` says. */
+export type TailnetSettings = {
+  /** `null` in the answer reads as `false`, as Tailscale's Go client does. */
+  aclsExternallyManagedOn: boolean;
+  aclsExternalLink?: string;
+};
+
+const TailnetSettingsSchema = z.object({
+  aclsExternallyManagedOn: z.boolean().nullish().transform((v) => v ?? false),
+  aclsExternalLink: z.string().nullish().transform((v) => v || undefined),
+}).loose();
+
+/**
+ * `GET /tailnet/{tailnet}/settings`. The two `acls*` fields need
+ * `policy_file:read` (spec: getTailnetSettings).
+ *
+ * @example
+ * ```ts
+ * const { aclsExternallyManagedOn } = await getTailnetSettings(http);
+ * ```
+ */
+export async function getTailnetSettings(
+  http: TailscaleHttp,
+): Promise<TailnetSettings> {
+  const answer = await http.request(
+    "reading the tailnet's settings",
+    "GET",
+    http.tailnetPath("/settings"),
+    TailnetSettingsSchema,
+  ).catch((e) => {
+    throw withScopes(e, ["policy_file:read"]);
+  });
+  return {
+    aclsExternallyManagedOn: answer.aclsExternallyManagedOn,
+    ...(answer.aclsExternalLink
+      ? { aclsExternalLink: answer.aclsExternalLink }
+      : {}),
+  };
+}
