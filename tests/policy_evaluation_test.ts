@@ -5,7 +5,9 @@
  * and `acl/preview` (the rules that apply to a user or an address, with
  * their lines). Plain HTTP against the emulator.
  */
+import { config } from "../config.ts";
 import { DEMO_POLICY, TailscaleFake } from "../dev/emulator/tailscale.ts";
+import { analysePolicy } from "../lib/policy/mod.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 
 type Answer = { status: number; body: unknown; text: string };
@@ -103,6 +105,16 @@ Deno.test("posture-gated grant: accepted with the attribute, dropped without it"
       'eve@elsewhere.org: address "tag:prod:22": want: Accept, got: Drop',
     ]);
   });
+});
+
+Deno.test("the demo policy passes every policy check of config.ts's profiles", () => {
+  const checks = analysePolicy(DEMO_POLICY, config);
+  assert(checks.length > 0, "some checks ran");
+  assertEquals(
+    checks.filter((c) => c.status !== "ok"),
+    [],
+    "a posture, a rule using it and a safe attrConfig for each profile",
+  );
 });
 
 const ACL_POLICY = `{
