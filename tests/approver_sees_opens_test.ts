@@ -4,10 +4,13 @@
  * device list and caches each profile's summary; the review step shows it
  * in the approver's prompt and the requester's confirmation without asking
  * Tailscale; without `policy_file:read` the line points to the policy and
- * the request goes ahead as before.
+ * the request goes ahead as before. And the cache itself: shown up to its
+ * TTL, then not; nothing for an unknown profile or an unreadable item.
  */
 import type { TestApp } from "../dev/app.ts";
 import type { ConfigInput } from "../lib/config_schema.ts";
+import { OPENS_TTL_MS, readOpens, writeOpens } from "../lib/devices/mod.ts";
+import { sdkTest, withFake } from "./slack_fake_helpers.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 import {
   ALICE_ASKS_BOB,
@@ -153,3 +156,36 @@ Deno.test("a group profile shows the rules naming its group, SSH rules included"
     );
   });
 });
+
+sdkTest(
+  "the cached summary is read until its TTL, and never when unreadable",
+  async () => {
+    await withFake(async (fake, client) => {
+      const now = Date.now();
+      const opens = {
+        rules: [{ targets: "tag:prod on tcp:22", line: 7 }],
+        more: 0,
+      };
+      await writeOpens(client, { "custom:prodAccess": opens }, now);
+      assertEquals(await readOpens(client, "custom:prodAccess", now), opens);
+      assertEquals(
+        await readOpens(client, "custom:prodAccess", now + OPENS_TTL_MS - 1000),
+        opens,
+        "stale but present is shown",
+      );
+      assertEquals(
+        await readOpens(client, "custom:prodAccess", now + OPENS_TTL_MS + 1000),
+        null,
+        "past its TTL, though Slack has not deleted it yet",
+      );
+      assertEquals(await readOpens(client, "group:other", now), null);
+      // A summary that does not fit the schema is not shown.
+      fake.datastore("device_index").set("opens", {
+        id: "opens",
+        data: JSON.stringify({ "custom:prodAccess": { rules: "x", more: 0 } }),
+        expires_at: Math.floor(now / 1000) + 3600,
+      });
+      assertEquals(await readOpens(client, "custom:prodAccess", now), null);
+    }, { datastores: { device_index: "id" } });
+  },
+);
