@@ -142,7 +142,12 @@ export default SlackFunction(
     // picker's cache is fresh so their keystrokes never wait on Tailscale.
     try {
       if (env.DEVICE_PICKER_CACHE !== "off") {
-        await warmDeviceIndex(client, built.tailscale);
+        await warmDeviceIndex(
+          client,
+          built.tailscale,
+          Date.now(),
+          config.profiles,
+        );
       }
     } catch (e) {
       console.warn(`device index warm-up failed: ${errorText(e)}`);
@@ -198,6 +203,7 @@ export default SlackFunction(
       ownOnly,
       useCache: env.DEVICE_PICKER_CACHE !== "off",
       userFilter: env.DEVICE_PICKER_USER_FILTER !== "off",
+      profiles: config.profiles,
     });
   })
   .addViewSubmissionHandler(

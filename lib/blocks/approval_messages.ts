@@ -153,6 +153,18 @@ export function requestBlocks(s: RequestSummary): Block[] {
   return summaryBlocks(s, requestHeadline(s));
 }
 
+/**
+ * One line of small print saying what the grant opens (plain text from
+ * `opensText` in lib/policy, escaped here); none without a line.
+ */
+function opensBlocks(opens: string | undefined): Block[] {
+  return opens === undefined ? [] : [{
+    type: "context",
+    block_id: "opens",
+    elements: [mrkdwn(escapeMrkdwn(opens))],
+  }];
+}
+
 /** A workflow button that runs the decision workflow for one request. */
 function decisionButton(
   link: DecisionLink,
@@ -181,11 +193,13 @@ function decisionButton(
  * The approver's prompt: Approve, Approve with a note, and Deny (which asks
  * for a reason). The buttons are workflow buttons: each click runs the
  * decision workflow on its own, so they work for as long as the request is
- * pending, whatever became of the step that posted them.
+ * pending, whatever became of the step that posted them. `opens` says
+ * what approving opens, in one line.
  */
 export function approvalRequestMessage(
   s: RequestSummary,
   link: DecisionLink,
+  opens?: string,
 ): SlackMessage {
   return {
     text: `<@${s.requesterId}> ${
@@ -193,6 +207,7 @@ export function approvalRequestMessage(
     } Tailscale access to ${s.profile.description}`,
     blocks: [
       ...requestBlocks(s),
+      ...opensBlocks(opens),
       {
         type: "actions",
         block_id: "decision",
@@ -206,8 +221,14 @@ export function approvalRequestMessage(
   };
 }
 
-/** Tells the requester their request reached the approver. */
-export function requestSentMessage(s: RequestSummary): SlackMessage {
+/**
+ * Tells the requester their request reached the approver, and (`opens`)
+ * what approving it would open.
+ */
+export function requestSentMessage(
+  s: RequestSummary,
+  opens?: string,
+): SlackMessage {
   const text = `Your request for access to *${
     escapeMrkdwn(s.profile.description)
   }* ${onTarget(s.target)} for ${
@@ -219,7 +240,7 @@ export function requestSentMessage(s: RequestSummary): SlackMessage {
       type: "section",
       block_id: "sent",
       text: { type: "mrkdwn", text },
-    }],
+    }, ...opensBlocks(opens)],
   };
 }
 

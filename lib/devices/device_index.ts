@@ -17,7 +17,9 @@ import {
   restIds,
   writeIndex,
 } from "./index_store.ts";
+import { policyOpens, writeOpens } from "./opens_store.ts";
 import type { Device, TailscaleClient } from "../tailscale/mod.ts";
+import type { Profile } from "../config_schema.ts";
 import { errorText } from "../text.ts";
 import { type SlackClient } from "../context.ts";
 
@@ -88,18 +90,30 @@ export async function readOwnDevices(
   };
 }
 
-/** Lists devices from Tailscale and stores them as the current index. */
+/**
+ * Lists devices from Tailscale and stores them as the current index; with
+ * `profiles`, also reads the policy file (at the same time; its failure
+ * only means no summary) and caches what each profile opens.
+ */
 export async function refreshDeviceIndex(
   client: SlackClient,
   tailscale: TailscaleClient,
   now = Date.now(),
+  profiles: readonly Profile[] = [],
 ): Promise<LoadedDevices> {
-  const devices = await tailscale.listDevices();
-  try {
-    await writeIndex(client, devices, now);
-  } catch (e) {
-    console.warn(`device index write failed: ${errorText(e)}`);
-  }
+  const [devices, opens] = await Promise.all([
+    tailscale.listDevices(),
+    profiles.length ? policyOpens(tailscale, profiles) : undefined,
+  ]);
+  await Promise.all([
+    writeIndex(client, devices, now).catch((e) =>
+      console.warn(`device index write failed: ${errorText(e)}`)
+    ),
+    opens &&
+    writeOpens(client, opens, now).catch((e) =>
+      console.warn(`what profiles open: write failed: ${errorText(e)}`)
+    ),
+  ]);
   return { devices, source: "tailscale", fetchedAt: now };
 }
 
@@ -120,6 +134,8 @@ export type LoadOptions = {
    * a superset of those matching it as a picker query. Ignored otherwise.
    */
   containing?: string;
+  /** The profiles whose summaries a refresh caches along (see refreshDeviceIndex). */
+  profiles?: readonly Profile[];
 };
 
 /**
@@ -155,7 +171,9 @@ export async function loadDevices(
     : await readOwnDevices(client, owner, now);
   if (cached) return cached;
   if (owner === undefined || opts.userFilter === false) {
-    return mine(await refreshDeviceIndex(client, tailscale, now));
+    return mine(
+      await refreshDeviceIndex(client, tailscale, now, opts.profiles),
+    );
   }
   return mine({
     // Tagged devices the person registered come back too; `mine` drops them.
@@ -184,17 +202,19 @@ export async function cachedDevice(
 
 /**
  * Refreshes the index when it is missing or past half its life; for events
- * that already wait on the network, so keystrokes find it fresh.
+ * that already wait on the network, so keystrokes find it fresh. With
+ * `profiles`, what each opens is cached along (see refreshDeviceIndex).
  */
 export async function warmDeviceIndex(
   client: SlackClient,
   tailscale: TailscaleClient,
   now = Date.now(),
+  profiles: readonly Profile[] = [],
 ): Promise<void> {
   const meta = await readCurrentMeta(client, now);
   // No readable, current meta: refresh.
   if (meta && now - meta.fetched_at < INDEX_TTL_MS / 2) return;
-  await refreshDeviceIndex(client, tailscale, now);
+  await refreshDeviceIndex(client, tailscale, now, profiles);
 }
 
 /** Marks the index stale (a device it listed turned out to be gone). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Config, findProfile } from "../config_schema.ts";
+import { type Config, findProfile, type Profile } from "../config_schema.ts";
 import { loadDevices } from "./device_index.ts";
 import { deviceErrorSuggestion, deviceSuggestions } from "./options.ts";
 import type { DeviceSuggestions } from "./options.ts";
@@ -48,6 +48,8 @@ export type PickerQuery = {
    * whole index first (the benchmark's baseline for the cold query).
    */
   userFilter: boolean;
+  /** The profiles whose summaries a cold index's refresh caches along. */
+  profiles?: readonly Profile[];
 };
 
 /**
@@ -81,6 +83,7 @@ export async function pickerSuggestions(
       containing: value,
       useCache: query.useCache,
       userFilter: query.userFilter,
+      profiles: query.profiles,
     });
     return deviceSuggestions(devices, value, email, ownOnly);
   } catch (e) {

@@ -26,3 +26,4 @@ export * from "./membership.ts";
 export * from "./snippet.ts";
 export * from "./analysis.ts";
 export * from "./policy_shape.ts";
+export * from "./opens.ts";

@@ -25,6 +25,8 @@ import {
   type ResolvedRequest,
   scheduleEvents,
 } from "../grants/mod.ts";
+import { readOpens } from "../devices/mod.ts";
+import { opensText } from "../policy/mod.ts";
 import { errorText } from "../text.ts";
 import { post } from "../slack/mod.ts";
 import type { DecisionContext, StepResult } from "./context.ts";
@@ -126,14 +128,23 @@ async function askApprover(
   );
   if (!turn.won) return REQUESTED;
   const record = turn.record;
-  const link = await decideTriggerUrl(ctx.client);
+  // What the grant opens comes from the cache the request form's warm-up
+  // filled: one datastore read, no Tailscale call while the approver waits.
+  const [link, opens] = await Promise.all([
+    decideTriggerUrl(ctx.client),
+    readOpens(ctx.client, r.profile.key).then(opensText),
+  ]);
   if (!link.ok) {
     return await endUnresolvable(ctx, record, noButtonsText(link.error));
   }
   const prompt = await post(
     ctx.client,
     record.approver,
-    approvalRequestMessage(summary, { url: link.url, requestId: record.id }),
+    approvalRequestMessage(
+      summary,
+      { url: link.url, requestId: record.id },
+      opens,
+    ),
   );
   if (!prompt.ok) {
     return await endUnresolvable(
@@ -160,7 +171,11 @@ async function askApprover(
     console.error(`request ${record.id}: ${errorText(e)}`);
   }
   if (record.approver !== record.requester) {
-    await post(ctx.client, record.requester, requestSentMessage(summary));
+    await post(
+      ctx.client,
+      record.requester,
+      requestSentMessage(summary, opens),
+    );
   }
   // Nothing waits on this step: each decision runs in its own workflow.
   return REQUESTED;

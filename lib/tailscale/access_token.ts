@@ -31,6 +31,7 @@ export class AccessTokens {
   readonly #fetch: typeof fetch;
   readonly #deadline: Deadline | undefined;
   #token: CachedToken | null = null;
+  #pending: Promise<AccessToken> | null = null;
 
   /** No token request waits past `deadline`, when there is one. */
   constructor(
@@ -50,11 +51,20 @@ export class AccessTokens {
    * else a fresh one (which is then cached). `operation` names the call it
    * is for, in errors.
    */
-  async get(operation: string): Promise<AccessToken> {
+  get(operation: string): Promise<AccessToken> {
     const now = Date.now();
     if (this.#token && this.#token.expiresAt - TOKEN_REFRESH_MARGIN_MS > now) {
-      return { ...this.#token, fromCache: false };
+      return Promise.resolve({ ...this.#token, fromCache: false });
     }
+    // Calls made at the same time (e.g. devices and the policy file read in
+    // parallel) share one lookup, so they cost one token, not one each.
+    this.#pending ??= this.#lookup(operation, now).finally(() => {
+      this.#pending = null;
+    });
+    return this.#pending;
+  }
+
+  async #lookup(operation: string, now: number): Promise<AccessToken> {
     const key = await this.#cacheKey();
     const cached = await this.#cache.get(key);
     if (cached && cached.expiresAt - TOKEN_REFRESH_MARGIN_MS > now) {
