@@ -25,3 +25,4 @@ export * from "./rule_targets.ts";
 export * from "./run.ts";
 export * from "./slack_checks.ts";
 export * from "./tailscale_checks.ts";
+export * from "./setup_messages.ts";

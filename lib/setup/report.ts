@@ -127,8 +127,8 @@ export function formatReport(checks: readonly SetupCheck[]): string {
   return out.join("\n");
 }
 
-/** Slack's advice for a message's `text`: keep it under 4,000 characters. */
-export const SLACK_TEXT_LIMIT = 3_500;
+/** The most text one section block holds (Slack: 3,000 characters). */
+export const SLACK_TEXT_LIMIT = 3_000;
 
 /**
  * The report as Slack mrkdwn, split at line boundaries into messages of at
