@@ -45,12 +45,16 @@ Deno.test("an admin gets the report as DMs: every section, each ✗ with its fix
     assertEquals(run.status, "completed", app.output.join("\n"));
     const dm = textIn(app, dave);
     assertIncludes(dm, "Tailscale access setup check");
-    assertIncludes(dm, "✓ *config.ts*: valid: 4 attribute profiles, 1 admin");
-    assertIncludes(dm, "✓ *credentials*: TAILSCALE_CLIENT_ID");
-    // The demo policy has no posture: each profile's ✗ says what to paste.
     assertIncludes(
       dm,
-      "✗ *Production*: approving Production changes no access",
+      "✓ *config.ts*: valid: 4 profiles (4 attribute, 0 group), 1 admin",
+    );
+    assertIncludes(dm, "✓ *credentials*: TAILSCALE_CLIENT_ID");
+    // The demo policy serves Production and Staging, not the other two.
+    assertIncludes(dm, "✓ *Production*: Tailscale confirms");
+    assertIncludes(
+      dm,
+      "✗ *Jump hosts*: approving Jump hosts changes no access",
     );
     assertIncludes(dm, "deno task policy prints what to paste");
     // The app's own Slack client checks the approvers and the channel.

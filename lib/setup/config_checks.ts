@@ -25,21 +25,16 @@ export function checkConfig(rawConfig: unknown): ConfigResult {
     const config = parseConfig(rawConfig);
     const attributes = config.profiles.filter((p) => p.attribute).length;
     const groups = config.profiles.length - attributes;
-    const kinds = [
-      attributes ? `${attributes} attribute` : "",
-      groups ? `${groups} group` : "",
-    ].filter(Boolean).join(" and ");
+    const n = (count: number, word: string) =>
+      `${count} ${word}${count === 1 ? "" : "s"}`;
     return {
       config,
       checks: [{
         status: "ok",
         section: "config",
         subject: "config.ts",
-        text: `valid: ${kinds} profile${
-          config.profiles.length === 1 ? "" : "s"
-        }, ${config.admins.length} admin${
-          config.admins.length === 1 ? "" : "s"
-        }`,
+        text: `valid: ${n(config.profiles.length, "profile")} (${attributes} ` +
+          `attribute, ${groups} group), ${n(config.admins.length, "admin")}`,
       }],
     };
   } catch (e) {

@@ -35,13 +35,10 @@ export async function checkPolicy(
   config: Config,
   access: TailscaleAccess | null,
   problem = "no Tailscale access",
-): Promise<{ checks: SetupCheck[]; analysed: SetupCheck[] }> {
+): Promise<SetupCheck[]> {
   if (!access?.policyText) {
     const why = access?.policyProblem ?? problem;
-    return {
-      checks: [line("skip", "policy file", `not checked: ${why}`)],
-      analysed: [],
-    };
+    return [line("skip", "policy file", `not checked: ${why}`)];
   }
   const text = access.policyText;
   const analysed = analysePolicy(text, config).map((c) =>
@@ -53,16 +50,21 @@ export async function checkPolicy(
         : c.text,
     )
   );
-  const checks = [...analysed];
   if (analysed.some((c) => c.subject === "policy file")) {
-    return { checks, analysed };
+    return analysed;
   }
+  // Each profile's lines together: what the file says, then Tailscale.
+  const checks: SetupCheck[] = [];
+  const shown = new Set<string>();
   for (const profile of config.profiles) {
+    const own = analysed.filter((c) => c.subject === profile.description);
+    // Two profiles may share a description: their lines are shown once.
+    if (!shown.has(profile.description)) checks.push(...own);
+    shown.add(profile.description);
     if (profile.attribute === undefined) continue;
     // analysePolicy gives an attribute profile's posture line first.
-    const posture = analysed.find((c) => c.subject === profile.description);
     checks.push(
-      posture?.status === "ok"
+      own[0]?.status === "ok"
         ? await attributeTest(config, access, text, profile, profile.attribute)
         : line(
           "skip",
@@ -72,7 +74,7 @@ export async function checkPolicy(
         ),
     );
   }
-  return { checks, analysed };
+  return checks;
 }
 
 /**
@@ -97,7 +99,12 @@ async function passes(
   return { ok: errors.length === 0, said: errors.join("; ") };
 }
 
-/** Test A (with the attribute: accepted) and test B (without: denied). */
+/**
+ * Test A (with the attribute: accepted) and test B (without: denied), for
+ * each source in turn until one passes both: a source who reaches the
+ * destination through another rule of their own (a group with `*`) does
+ * not make the profile pointless for everyone else.
+ */
 async function attributeTest(
   config: Config,
   access: TailscaleAccess,
@@ -110,46 +117,50 @@ async function attributeTest(
   if (!choice.ok) {
     return line("skip", subject, `Tailscale's test not run: ${choice.reason}`);
   }
-  const { src, destination, rule }: RuleTest = choice.test;
-  try {
-    const withAttr = await passes(access, {
-      src,
-      srcPostureAttrs: { [attribute]: true },
-      accept: [destination],
-    });
-    if (!withAttr.ok) {
+  const { sources, destination, rule }: RuleTest = choice.test;
+  const open: string[] = [];
+  for (const src of sources) {
+    try {
+      const withAttr = await passes(access, {
+        src,
+        srcPostureAttrs: { [attribute]: true },
+        accept: [destination],
+      });
+      if (!withAttr.ok) {
+        return line(
+          "fail",
+          subject,
+          `approving ${profile.description} changes no access: Tailscale's ` +
+            `test from ${src} with ${attribute} = true to ${destination} ` +
+            `(${rule}) was not accepted (${withAttr.said}). Check that ` +
+            `rule's src, dst and srcPosture (${SNIPPET})`,
+        );
+      }
+      if ((await passes(access, { src, deny: [destination] })).ok) {
+        return line(
+          "ok",
+          subject,
+          `Tailscale confirms: ${src} reaches ${destination} (${rule}) with ` +
+            `${attribute} and not without it`,
+        );
+      }
+      open.push(src);
+    } catch (e) {
       return line(
         "fail",
         subject,
-        `approving ${profile.description} changes no access: Tailscale's ` +
-          `test from ${src} with ${attribute} = true to ${destination} ` +
-          `(${rule}) was not accepted (${withAttr.said}). Check that ` +
-          `rule's src, dst and srcPosture (${SNIPPET})`,
+        `Tailscale could not run the test from ${src} to ${destination} ` +
+          `(${rule}): ${errorText(e)}`,
       );
     }
-    const without = await passes(access, { src, deny: [destination] });
-    if (!without.ok) {
-      return line(
-        "warn",
-        subject,
-        `${profile.description} is already open without the attribute: ` +
-          `${src} reaches ${destination} without ${attribute}, so ` +
-          `approving it adds nothing there. Find the rule that opens it ` +
-          `without the posture and add the posture to its srcPosture`,
-      );
-    }
-    return line(
-      "ok",
-      subject,
-      `Tailscale confirms: ${src} reaches ${destination} (${rule}) with ` +
-        `${attribute} and not without it`,
-    );
-  } catch (e) {
-    return line(
-      "fail",
-      subject,
-      `Tailscale could not run the test from ${src} to ${destination} ` +
-        `(${rule}): ${errorText(e)}`,
-    );
   }
+  return line(
+    "warn",
+    subject,
+    `${profile.description} is already open without the attribute: ` +
+      `${open.join(", ")} reach${open.length === 1 ? "es" : ""} ` +
+      `${destination} without ${attribute}, so approving it adds nothing ` +
+      `there. Find the rule that opens it without the posture and add the ` +
+      `posture to its srcPosture`,
+  );
 }

@@ -12,7 +12,12 @@ import { requiresTrue } from "../policy/mod.ts";
 
 /** A test's parts: who, to where, and which rule they come from. */
 export type RuleTest = {
-  src: string;
+  /**
+   * Members of the rule's `src`, best first (at most
+   * {@linkcode MAX_SOURCES}): someone may reach the destination through
+   * another rule of their own, so more than one is tried.
+   */
+  sources: string[];
   destination: string;
   /** "grant 2" or "ACL 1", counted in the file's order. */
   rule: string;
@@ -22,6 +27,9 @@ export type RuleTest = {
 export type RuleTestChoice =
   | { ok: true; test: RuleTest }
   | { ok: false; reason: string };
+
+/** The most members of a rule's `src` tried. */
+export const MAX_SOURCES = 5;
 
 /** The port a test uses for `*`: any one port stands for all of them. */
 const ANY_PORT = "22";
@@ -141,7 +149,7 @@ function membersOf(
  * @example
  * ```ts
  * const choice = chooseRuleTest(policyText, "custom:prodAccess", ["bob@example.com"]);
- * if (choice.ok) choice.test; // { src: "bob@example.com", destination: "tag:prod:22", rule: "grant 1" }
+ * if (choice.ok) choice.test; // { sources: ["bob@example.com"], destination: "tag:prod:22", rule: "grant 1" }
  * ```
  */
 export function chooseRuleTest(
@@ -163,12 +171,14 @@ export function chooseRuleTest(
     return { ok: false, reason: `no rule requires ${attribute}` };
   }
   for (const rule of rules) {
-    const src = rule.src.flatMap((e) => membersOf(policy, e, everyone))[0];
-    if (src && rule.destinations.length) {
+    const sources = [
+      ...new Set(rule.src.flatMap((e) => membersOf(policy, e, everyone))),
+    ].slice(0, MAX_SOURCES);
+    if (sources.length && rule.destinations.length) {
       return {
         ok: true,
         test: {
-          src,
+          sources,
           destination: rule.destinations[0],
           rule: `${rule.kind} ${rule.index}`,
         },

@@ -53,7 +53,7 @@ export async function runSetupChecks(input: SetupInput): Promise<SetupCheck[]> {
   return [
     ...checks,
     ...tailscale.checks,
-    ...policy.checks,
+    ...policy,
     ...groups,
     ...slack,
   ];
