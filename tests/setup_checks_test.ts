@@ -322,54 +322,61 @@ sdkTest(
   },
 );
 
+/** Scope sets, each missing one, and the lines that must come of it. */
+const MISSING_SCOPES: {
+  profiles?: ConfigInput["profiles"];
+  scopes: string[];
+  lines: [CheckStatus, string][];
+}[] = [
+  {
+    scopes: ["devices:core:read", "policy_file:read"],
+    lines: [[
+      "fail",
+      "add the scope devices:posture_attributes to the OAuth client",
+    ]],
+  },
+  {
+    scopes: ["devices:posture_attributes", "policy_file:read"],
+    lines: [
+      ["fail", "add the scope devices:core:read"],
+      [
+        "skip",
+        "devices:posture_attributes: no device to read: needs devices:core:read",
+      ],
+    ],
+  },
+  {
+    scopes: ["devices:core:read", "devices:posture_attributes"],
+    lines: [
+      ["warn", "add the scope policy_file:read"],
+      [
+        "skip",
+        "policy file: not checked: policy not readable: needs policy_file:read",
+      ],
+    ],
+  },
+  {
+    profiles: [GROUP_PROFILE],
+    scopes: ["devices:core:read", "devices:posture_attributes", "users:read"],
+    lines: [["fail", "add the scope policy_file to the OAuth"]],
+  },
+  {
+    profiles: [GROUP_PROFILE],
+    scopes: ["devices:core:read", "devices:posture_attributes", "policy_file"],
+    lines: [
+      ["fail", "add the scope users:read"],
+      ["skip", "logins not checked: users not readable"],
+    ],
+  },
+];
+
 sdkTest(
   "each missing scope is ✗ naming it; what depends on it is skipped with why",
   async () => {
-    const noAttributes = await checksFor({
-      scopes: ["devices:core:read", "policy_file:read"],
-    });
-    lineWith(
-      noAttributes,
-      "fail",
-      "add the scope devices:posture_attributes to the OAuth client",
-    );
-
-    const noDevices = await checksFor({
-      scopes: ["devices:posture_attributes", "policy_file:read"],
-    });
-    lineWith(noDevices, "fail", "add the scope devices:core:read");
-    lineWith(
-      noDevices,
-      "skip",
-      "devices:posture_attributes: no device to read: needs devices:core:read",
-    );
-
-    const noPolicy = await checksFor({
-      scopes: ["devices:core:read", "devices:posture_attributes"],
-    });
-    lineWith(noPolicy, "warn", "add the scope policy_file:read");
-    lineWith(
-      noPolicy,
-      "skip",
-      "policy file: not checked: policy not readable: needs policy_file:read",
-    );
-
-    const groupNoPolicy = await checksFor({
-      profiles: [GROUP_PROFILE],
-      scopes: ["devices:core:read", "devices:posture_attributes", "users:read"],
-    });
-    lineWith(groupNoPolicy, "fail", "add the scope policy_file to the OAuth");
-
-    const groupNoUsers = await checksFor({
-      profiles: [GROUP_PROFILE],
-      scopes: [
-        "devices:core:read",
-        "devices:posture_attributes",
-        "policy_file",
-      ],
-    });
-    lineWith(groupNoUsers, "fail", "add the scope users:read");
-    lineWith(groupNoUsers, "skip", "logins not checked: users not readable");
+    for (const { profiles, scopes, lines } of MISSING_SCOPES) {
+      const checks = await checksFor({ profiles, scopes });
+      for (const [status, part] of lines) lineWith(checks, status, part);
+    }
   },
 );
 

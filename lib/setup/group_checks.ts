@@ -14,14 +14,10 @@ import type { SlackClient } from "../context.ts";
 import { LoginOverrides } from "../people/mod.ts";
 import { addMember, removeMember } from "../policy/mod.ts";
 import { errorText } from "../text.ts";
-import type { SetupCheck } from "./report.ts";
+import { lineIn, type SetupCheck } from "./report.ts";
 import type { TailscaleAccess } from "./tailscale_checks.ts";
 
-const line = (
-  status: SetupCheck["status"],
-  subject: string,
-  text: string,
-): SetupCheck => ({ status, section: "policy", subject, text });
+const line = lineIn("policy");
 
 /**
  * The lines for every group profile in `config` (none without one).

@@ -9,18 +9,14 @@
 import type { Config, Profile } from "../config_schema.ts";
 import { analysePolicy } from "../policy/mod.ts";
 import { errorText } from "../text.ts";
-import type { SetupCheck } from "./report.ts";
+import { lineIn, type SetupCheck } from "./report.ts";
 import { chooseRuleTest, type RuleTest } from "./rule_targets.ts";
 import type { TailscaleAccess } from "./tailscale_checks.ts";
 
 /** Where each failing line points for the text to paste. */
 const SNIPPET = "deno task policy prints what to paste";
 
-const line = (
-  status: SetupCheck["status"],
-  subject: string,
-  text: string,
-): SetupCheck => ({ status, section: "policy", subject, text });
+const line = lineIn("policy");
 
 /**
  * The policy lines for `config`, or one skipped line saying why the policy

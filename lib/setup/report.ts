@@ -23,6 +23,22 @@ export type SetupCheck = {
   text: string;
 };
 
+/**
+ * A maker of lines for one section, so each check file names its section
+ * once.
+ *
+ * @example
+ * ```ts
+ * const line = lineIn("policy");
+ * line("ok", "Production", "posture:prodAccess is used by 1 rule");
+ * ```
+ */
+export function lineIn(
+  section: CheckSection,
+): (status: CheckStatus, subject: string, text: string) => SetupCheck {
+  return (status, subject, text) => ({ status, section, subject, text });
+}
+
 /** The mark printed before each status. */
 export const STATUS_MARK: Record<CheckStatus, string> = {
   ok: "✓",

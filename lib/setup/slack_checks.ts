@@ -9,13 +9,9 @@
 import type { Config } from "../config_schema.ts";
 import type { SlackClient } from "../context.ts";
 import { errorText } from "../text.ts";
-import type { SetupCheck } from "./report.ts";
+import { lineIn, type SetupCheck } from "./report.ts";
 
-const line = (
-  status: SetupCheck["status"],
-  subject: string,
-  text: string,
-): SetupCheck => ({ status, section: "slack", subject, text });
+const line = lineIn("slack");
 
 /** A Slack answer, or the error code (thrown ones included). */
 type Answer = { ok: boolean; error?: string; [key: string]: unknown };

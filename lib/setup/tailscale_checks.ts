@@ -19,7 +19,7 @@ import {
   type TokenCache,
 } from "../tailscale/mod.ts";
 import { errorText } from "../text.ts";
-import type { SetupCheck } from "./report.ts";
+import { lineIn, type SetupCheck } from "./report.ts";
 
 /** A tailnet user as the users list gives them. */
 export type TailnetUser = Awaited<
@@ -94,11 +94,7 @@ export function checksClient(
   return { ok: true, client, settings: read.settings };
 }
 
-const line = (
-  status: SetupCheck["status"],
-  subject: string,
-  text: string,
-): SetupCheck => ({ status, section: "tailscale", subject, text });
+const line = lineIn("tailscale");
 
 /** A fix for a missing scope, in words. */
 function addScope(scope: string, why: string): string {
