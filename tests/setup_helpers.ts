@@ -47,8 +47,8 @@ export type TaskRun = { code: number; stdout: string; stderr: string };
 /**
  * Runs `deno task <name>`'s command from deno.jsonc (its permissions
  * exactly) with `args`, in `cwd`, with only `env` (plus PATH and HOME for
- * Deno's caches): file paths in the command are made absolute, so the
- * task's `--allow-read=.env` means `cwd`'s `.env`.
+ * Deno's caches): file paths in the command but `.env` are made absolute
+ * (the repository's), so the task's `.env` is `cwd`'s.
  *
  * @example
  * ```ts
@@ -64,13 +64,12 @@ export async function runTask(
   const config = parse(await Deno.readTextFile(`${APP_DIR}/deno.jsonc`));
   const [deno, ...words] = String(config.tasks[name]).split(/\s+/);
   if (deno !== "deno") throw new Error(`task ${name} does not start with deno`);
-  const absolute = words.map((w) =>
-    w.startsWith("--import-map=")
-      ? `--import-map=${APP_DIR}/${w.slice("--import-map=".length)}`
-      : w.endsWith(".ts") && !w.startsWith("-")
-      ? `${APP_DIR}/${w}`
-      : w
-  );
+  const inApp = (path: string) => path === ".env" ? path : `${APP_DIR}/${path}`;
+  const absolute = words.map((w) => {
+    const flag = /^(--import-map|--allow-read)=(.*)$/.exec(w);
+    if (flag) return `${flag[1]}=${flag[2].split(",").map(inApp).join(",")}`;
+    return w.endsWith(".ts") && !w.startsWith("-") ? inApp(w) : w;
+  });
   const [run, ...rest] = absolute;
   const out = await new Deno.Command(Deno.execPath(), {
     args: [run, "--quiet", ...rest, ...args],

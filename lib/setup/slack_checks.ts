@@ -26,6 +26,17 @@ async function call(
   }
 }
 
+/**
+ * A Slack answer that is not the expected one, in words: a missing scope
+ * means the deployed app predates the manifest's scopes.
+ */
+function slackProblem(method: string, error: unknown, scopes: string): string {
+  return error === "missing_scope"
+    ? `Slack's ${method} needs ${scopes}, which the app lacks: run slack ` +
+      `deploy again so it gets the manifest's scopes`
+    : `Slack's ${method} answered ${error}`;
+}
+
 /** The profiles (by description) that name `value` in `pick`. */
 function namedBy(
   config: Config,
@@ -107,8 +118,9 @@ async function person(
       res.error === "users_not_found"
         ? `${role}: no active Slack user has this email (a deactivated ` +
           `account is not found either): fix ${field} in config.ts`
-        : `${role}: Slack's users.lookupByEmail answered ${res.error} ` +
-          `(the app needs users:read.email: slack deploy again)`,
+        : `${role}: ${
+          slackProblem("users.lookupByEmail", res.error, "users:read.email")
+        }`,
     );
   }
   const user = res.user as {
@@ -154,8 +166,9 @@ async function usergroup(
       res.error === "no_such_subteam"
         ? `${role}: no such Slack user group, or it is disabled: fix ` +
           `approverGroups in config.ts (the group's ID, from its details)`
-        : `${role}: Slack's usergroups.users.list answered ${res.error} ` +
-          `(the app needs usergroups:read: slack deploy again)`,
+        : `${role}: ${
+          slackProblem("usergroups.users.list", res.error, "usergroups:read")
+        }`,
     );
   }
   const members = Array.isArray(res.users) ? res.users.length : 0;
@@ -197,8 +210,13 @@ async function channel(
         ? `${role}: not found: if it is a private channel, ${invite}; ` +
           `otherwise fix notifyChannel in config.ts (the ID from the ` +
           `channel's details → About)`
-        : `${role}: Slack's conversations.info answered ${res.error} ` +
-          `(the app needs channels:read and groups:read: slack deploy again)`,
+        : `${role}: ${
+          slackProblem(
+            "conversations.info",
+            res.error,
+            "channels:read and groups:read",
+          )
+        }`,
     );
   }
   const c = res.channel as {
