@@ -435,6 +435,92 @@ Deno.test("a policy write answered without an ETag succeeds; the next change rea
   });
 });
 
+Deno.test("ACL tests run against the live policy: the attribute opens production, its absence does not", async () => {
+  await withFake({ scopes: ["policy_file:read"] }, async (fake, client) => {
+    const ok = await client().runPolicyTests([{
+      src: "alice@example.com",
+      srcPostureAttrs: { "custom:prodAccess": true },
+      accept: ["tag:prod:22"],
+      deny: ["tag:jump:22"],
+    }]);
+    assertEquals(ok, { errors: [], warnings: [] });
+    const without = await client().runPolicyTests([{
+      src: "alice@example.com",
+      accept: ["tag:prod:22"],
+    }]);
+    assertEquals(without.errors, [
+      'alice@example.com: address "tag:prod:22": want: Accept, got: Drop',
+    ]);
+    const [call] = fake.callsTo("POST", /\/acl\/validate$/);
+    assert(Array.isArray(call.body), "the tests are posted as a JSON array");
+    assertEquals(fake.callsTo("POST", /\/acl$/).length, 0, "nothing written");
+  });
+});
+
+Deno.test("previewRuleMatches gives the rules of the posted text with their lines", async () => {
+  await withFake({ scopes: ["policy_file:read"] }, async (fake, client) => {
+    const text = fake.policyText();
+    const carol = await client().previewRuleMatches(text, {
+      type: "user",
+      previewFor: "carol@example.com",
+    });
+    const line = (needle: string) =>
+      text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    assertEquals(carol[0], {
+      users: ["group:prod"],
+      ports: ["tag:prod:*"],
+      lineNumber: line(`{"src": ["group:prod"]`),
+    });
+    assertEquals(carol.length, 3);
+    const jump = await client().previewRuleMatches(text, {
+      type: "ipport",
+      previewFor: "100.64.0.12:22",
+    });
+    assertEquals(jump.map((m) => m.ports), [["tag:jump:22"]]);
+    const [call] = fake.callsTo("POST", /\/acl\/preview$/);
+    assertIncludes(call.search, "type=user");
+  });
+});
+
+Deno.test("tailnet settings: not externally managed by default; GitOps with its link when switched on", async () => {
+  await withFake({ scopes: ["policy_file:read"] }, async (fake, client) => {
+    assertEquals(await client().getTailnetSettings(), {
+      aclsExternallyManagedOn: false,
+    });
+    fake.setTailnetSettings({
+      aclsExternallyManagedOn: true,
+      aclsExternalLink: "https://github.com/example/policy",
+    });
+    assertEquals(await client().getTailnetSettings(), {
+      aclsExternallyManagedOn: true,
+      aclsExternalLink: "https://github.com/example/policy",
+    });
+  });
+});
+
+Deno.test("without policy_file:read, ACL tests, preview and settings name the scope", async () => {
+  await withFake({ scopes: ["devices:core:read"] }, async (fake, client) => {
+    const calls = [
+      client().runPolicyTests([{ src: "alice@example.com" }]),
+      client().previewRuleMatches(fake.policyText(), {
+        type: "user",
+        previewFor: "alice@example.com",
+      }),
+      client().getTailnetSettings(),
+    ];
+    for (const call of calls) {
+      const e = await tailscaleError(call);
+      assertEquals([e.kind, e.status], ["scope", 403]);
+      assertIncludes(e.message, "policy_file:read");
+    }
+    // Other settings readable, the acls* ones not: still a missing scope.
+    fake.setScopes(["feature_settings:read"]);
+    const partial = await tailscaleError(client().getTailnetSettings());
+    assertEquals(partial.kind, "scope");
+    assertIncludes(partial.message, "policy_file:read");
+  });
+});
+
 Deno.test("the users list's 404 without users:read names the scope", async () => {
   await withFake({ scopes: ["devices:core:read"] }, async (fake, client) => {
     const e = await tailscaleError(client().listUsers());

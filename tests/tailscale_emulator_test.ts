@@ -15,7 +15,7 @@ import {
   demoTailnet,
   manyDevices,
 } from "../dev/emulator/demo_tailnet.ts";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
 
 // ---- HTTP helpers ----
 
@@ -1339,6 +1339,81 @@ Deno.test("policy validate: a JSON array runs tests against the current policy",
     fake.setScopes(["devices:core:read"]);
     const denied = await send(fake, "POST", path, { token: tok, json: tests });
     assertEquals(denied.status, 403);
+  });
+});
+
+// ---- tailnet settings ----
+
+const FEATURE_FIELDS = [
+  "devicesApprovalOn",
+  "devicesAutoUpdatesOn",
+  "devicesKeyDurationDays",
+  "usersApprovalOn",
+  "usersRoleAllowedToJoinExternalTailnets",
+  "regionalRoutingOn",
+  "postureIdentityCollectionOn",
+  "httpsEnabled",
+];
+
+Deno.test("tailnet settings: each field only with its scope; none of them is a 403", async () => {
+  await withFake({ scopes: ["policy_file:read"] }, async (fake) => {
+    const tok = await token(fake);
+    const path = "/api/v2/tailnet/-/settings";
+    const acls = await send(fake, "GET", path, { token: tok });
+    assertEquals(acls.status, 200);
+    assertEquals(acls.body, {
+      aclsExternallyManagedOn: false,
+      aclsExternalLink: "",
+    });
+    fake.setScopes(["feature_settings:read"]);
+    const features = await send(fake, "GET", path, { token: tok });
+    assertEquals(
+      Object.keys(features.body as Json).sort(),
+      [
+        ...FEATURE_FIELDS,
+      ].sort(),
+    );
+    fake.setScopes(["policy_file", "feature_settings", "logs:network:read"]);
+    const all = await send(fake, "GET", path, { token: tok });
+    assertEquals(Object.keys(all.body as Json).length, 11);
+    assertEquals((all.body as Json).networkFlowLoggingOn, false);
+    const other = await send(
+      fake,
+      "GET",
+      "/api/v2/tailnet/other.org/settings",
+      {
+        token: tok,
+      },
+    );
+    assertEquals(other.status, 404);
+    fake.setScopes(["devices:core:read", "users:read"]);
+    const denied = await send(fake, "GET", path, { token: tok });
+    assertEquals(denied.status, 403);
+    assert(message(denied).includes("policy_file:read"), message(denied));
+  });
+});
+
+Deno.test("tailnet settings: an externally managed policy file, from the start or switched on", async () => {
+  const link = "https://github.com/example/tailnet-policy";
+  await withFake({
+    scopes: ["policy_file:read"],
+    tailnetSettings: { aclsExternallyManagedOn: true, aclsExternalLink: link },
+  }, async (fake) => {
+    const tok = await token(fake);
+    const path = "/api/v2/tailnet/example.com/settings";
+    const gitops = await send(fake, "GET", path, { token: tok });
+    assertEquals(gitops.body, {
+      aclsExternallyManagedOn: true,
+      aclsExternalLink: link,
+    });
+    fake.setTailnetSettings({ aclsExternallyManagedOn: false });
+    const off = await send(fake, "GET", path, { token: tok });
+    assertEquals(off.body, {
+      aclsExternallyManagedOn: false,
+      aclsExternalLink: link,
+    });
+    // A link that is not a URL is a test's mistake.
+    assertThrows(() => fake.setTailnetSettings({ aclsExternalLink: "x" }));
   });
 });
 

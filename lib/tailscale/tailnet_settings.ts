@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { withScopes } from "./errors.ts";
+import { TailscaleApiError, withScopes } from "./errors.ts";
 import type { TailscaleHttp } from "./http.ts";
 
 /** `aclsExternallyManagedOn` and its link, as `getTailnetSettings` says. */
@@ -17,13 +17,17 @@ export type TailnetSettings = {
 };
 
 const TailnetSettingsSchema = z.object({
-  aclsExternallyManagedOn: z.boolean().nullish().transform((v) => v ?? false),
+  // Absent (not null): the client could read other settings but not this
+  // one, for lack of policy_file:read.
+  aclsExternallyManagedOn: z.boolean().nullish(),
   aclsExternalLink: z.string().nullish().transform((v) => v || undefined),
 }).loose();
 
 /**
  * `GET /tailnet/{tailnet}/settings`. The two `acls*` fields need
- * `policy_file:read` (spec: getTailnetSettings).
+ * `policy_file:read` (spec: getTailnetSettings): an answer without them (a
+ * client with `feature_settings:read` only) is a missing-scope error, never
+ * "not externally managed".
  *
  * @example
  * ```ts
@@ -41,8 +45,17 @@ export async function getTailnetSettings(
   ).catch((e) => {
     throw withScopes(e, ["policy_file:read"]);
   });
+  if (answer.aclsExternallyManagedOn === undefined) {
+    throw new TailscaleApiError({
+      operation: "reading the tailnet's settings",
+      status: 200,
+      kind: "scope",
+      tailscaleMessage: "the answer has no aclsExternallyManagedOn",
+      scopes: ["policy_file:read"],
+    });
+  }
   return {
-    aclsExternallyManagedOn: answer.aclsExternallyManagedOn,
+    aclsExternallyManagedOn: answer.aclsExternallyManagedOn ?? false,
     ...(answer.aclsExternalLink
       ? { aclsExternalLink: answer.aclsExternalLink }
       : {}),
