@@ -21,6 +21,8 @@ import { GrantLifecycleWorkflow } from "./workflows/grant_lifecycle.ts";
 import { ReconcileGroupAccessWorkflow } from "./workflows/reconcile_group_access.ts";
 import { LoginOverridesWorkflow } from "./workflows/login_overrides.ts";
 import { DecideAccessWorkflow } from "./workflows/decide_access.ts";
+import { CheckSetupFunction } from "./functions/check_setup.ts";
+import { CheckSetupWorkflow } from "./workflows/check_setup.ts";
 
 export default Manifest({
   name: "Tailscale Access",
@@ -36,6 +38,7 @@ export default Manifest({
     ReconcileGroupAccessWorkflow,
     LoginOverridesWorkflow,
     DecideAccessWorkflow,
+    CheckSetupWorkflow,
   ],
   functions: [
     RequestAccessFunction,
@@ -46,6 +49,7 @@ export default Manifest({
     LoginOverridesFunction,
     CollectDecisionFunction,
     DecideAccessFunction,
+    CheckSetupFunction,
   ],
   types: [AccessRequestType, TransitionType],
   datastores: [
@@ -71,5 +75,11 @@ export default Manifest({
     "triggers:read",
     // Approvers named by user group (approverGroups).
     "usergroups:read",
+    // "Check Tailscale access setup" asks conversations.info whether the
+    // app can post to each notifyChannel; Slack's method reference lists
+    // channels:read (public channels) and groups:read (private ones) as
+    // its bot scopes.
+    "channels:read",
+    "groups:read",
   ],
 });
