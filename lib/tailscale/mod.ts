@@ -25,7 +25,9 @@ export { REQUIRED_SCOPES, TailscaleApiError } from "./errors.ts";
 export type { TailscaleErrorKind } from "./errors.ts";
 export type { Device } from "./schemas.ts";
 export { DeviceSchema } from "./schemas.ts";
-export { REQUIRED_VARIABLES } from "./settings.ts";
+export { readTailscaleSettings, REQUIRED_VARIABLES } from "./settings.ts";
+export type { TailscaleSettings } from "./settings.ts";
+export type { CachedToken, TokenCache } from "./token_cache.ts";
 
 /** Either a ready client, or the environment variables still to set. */
 export type ClientResult =

@@ -1,0 +1,232 @@
+/**
+ * The Slack side of the setup, with the app's (or `SLACK_BOT_TOKEN`'s)
+ * client: every approver email is an active person, every approver user
+ * group exists and has members, the app can post to every notify channel,
+ * and every admin email resolves. Only reads.
+ *
+ * @module
+ */
+import type { Config } from "../config_schema.ts";
+import type { SlackClient } from "../context.ts";
+import { errorText } from "../text.ts";
+import type { SetupCheck } from "./report.ts";
+
+const line = (
+  status: SetupCheck["status"],
+  subject: string,
+  text: string,
+): SetupCheck => ({ status, section: "slack", subject, text });
+
+/** A Slack answer, or the error code (thrown ones included). */
+type Answer = { ok: boolean; error?: string; [key: string]: unknown };
+
+async function call(
+  method: () => Promise<Answer>,
+): Promise<Answer> {
+  try {
+    return await method();
+  } catch (e) {
+    return { ok: false, error: errorText(e) };
+  }
+}
+
+/** The profiles (by description) that name `value` in `pick`. */
+function namedBy(
+  config: Config,
+  pick: (p: Config["profiles"][number]) => readonly string[] | undefined,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of config.profiles) {
+    for (const value of pick(p) ?? []) {
+      out.set(value, [...out.get(value) ?? [], p.description]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every Slack line for `config`; one skipped line without a client.
+ *
+ * @example
+ * ```ts
+ * checks.push(...await checkSlack(config, client));
+ * ```
+ */
+export async function checkSlack(
+  config: Config,
+  client: SlackClient | undefined,
+): Promise<SetupCheck[]> {
+  if (!client) {
+    return [line(
+      "skip",
+      "Slack",
+      "not checked: no Slack token (set SLACK_BOT_TOKEN, the app's bot " +
+        'token, in the environment or .env; or run the "Check Tailscale ' +
+        'access setup" shortcut in Slack)',
+    )];
+  }
+  const checks: SetupCheck[] = [];
+  for (const [email, profiles] of namedBy(config, (p) => p.approverEmails)) {
+    checks.push(
+      await person(client, email, `approver for ${profiles.join(", ")}`),
+    );
+  }
+  for (const [id, profiles] of namedBy(config, (p) => p.approverGroups)) {
+    checks.push(await usergroup(client, id, profiles));
+  }
+  const channels = namedBy(
+    config,
+    (p) => p.notifyChannel ? [p.notifyChannel] : [],
+  );
+  let appName: string | undefined;
+  for (const [id, profiles] of channels) {
+    appName ??= await botName(client);
+    checks.push(await channel(client, id, profiles, appName));
+  }
+  for (const email of config.admins) {
+    checks.push(await person(client, email, "admin"));
+  }
+  if (!checks.length) {
+    checks.push(line(
+      "skip",
+      "Slack",
+      "config.ts names no approver, user group, notify channel or admin",
+    ));
+  }
+  return checks;
+}
+
+/** An email is an active, human Slack user. */
+async function person(
+  client: SlackClient,
+  email: string,
+  role: string,
+): Promise<SetupCheck> {
+  const res = await call(() => client.users.lookupByEmail({ email }));
+  const field = role === "admin" ? "admins" : "approverEmails";
+  if (!res.ok) {
+    return line(
+      "fail",
+      email,
+      res.error === "users_not_found"
+        ? `${role}: no active Slack user has this email (a deactivated ` +
+          `account is not found either): fix ${field} in config.ts`
+        : `${role}: Slack's users.lookupByEmail answered ${res.error} ` +
+          `(the app needs users:read.email: slack deploy again)`,
+    );
+  }
+  const user = res.user as {
+    deleted?: boolean;
+    is_bot?: boolean;
+    is_app_user?: boolean;
+    real_name?: string;
+  };
+  if (user?.deleted) {
+    return line(
+      "fail",
+      email,
+      `${role}: the Slack account is deactivated: fix ${field} in config.ts`,
+    );
+  }
+  if (user?.is_bot || user?.is_app_user) {
+    return line(
+      "fail",
+      email,
+      `${role}: this is a bot or app user, who cannot click Approve: fix ` +
+        `${field} in config.ts`,
+    );
+  }
+  return line(
+    "ok",
+    email,
+    `${role}: active Slack user${user?.real_name ? ` ${user.real_name}` : ""}`,
+  );
+}
+
+/** A user group exists (and is enabled) and has members. */
+async function usergroup(
+  client: SlackClient,
+  id: string,
+  profiles: string[],
+): Promise<SetupCheck> {
+  const role = `approver group for ${profiles.join(", ")}`;
+  const res = await call(() => client.usergroups.users.list({ usergroup: id }));
+  if (!res.ok) {
+    return line(
+      "fail",
+      id,
+      res.error === "no_such_subteam"
+        ? `${role}: no such Slack user group, or it is disabled: fix ` +
+          `approverGroups in config.ts (the group's ID, from its details)`
+        : `${role}: Slack's usergroups.users.list answered ${res.error} ` +
+          `(the app needs usergroups:read: slack deploy again)`,
+    );
+  }
+  const members = Array.isArray(res.users) ? res.users.length : 0;
+  return members
+    ? line("ok", id, `${role}: ${members} member${members === 1 ? "" : "s"}`)
+    : line(
+      "fail",
+      id,
+      `${role}: the user group has no members, so nobody can approve ` +
+        `through it: add people to it in Slack, or fix approverGroups`,
+    );
+}
+
+/** The bot's name for the invite instruction (`@name`). */
+async function botName(client: SlackClient): Promise<string> {
+  const res = await call(() => client.auth.test({}));
+  return res.ok && typeof res.user === "string" ? res.user : "Tailscale Access";
+}
+
+/**
+ * The app can post to a notify channel: it exists, is not archived, and is
+ * public (`chat:write.public`) or has the app in it. A private channel the
+ * app is not in answers `channel_not_found`, like a wrong ID.
+ */
+async function channel(
+  client: SlackClient,
+  id: string,
+  profiles: string[],
+  appName: string,
+): Promise<SetupCheck> {
+  const role = `notify channel for ${profiles.join(", ")}`;
+  const invite = `invite the app: /invite @${appName} in the channel`;
+  const res = await call(() => client.conversations.info({ channel: id }));
+  if (!res.ok) {
+    return line(
+      "fail",
+      id,
+      res.error === "channel_not_found"
+        ? `${role}: not found: if it is a private channel, ${invite}; ` +
+          `otherwise fix notifyChannel in config.ts (the ID from the ` +
+          `channel's details → About)`
+        : `${role}: Slack's conversations.info answered ${res.error} ` +
+          `(the app needs channels:read and groups:read: slack deploy again)`,
+    );
+  }
+  const c = res.channel as {
+    name?: string;
+    is_private?: boolean;
+    is_member?: boolean;
+    is_archived?: boolean;
+  };
+  const name = c?.name ? `#${c.name}` : id;
+  if (c?.is_archived) {
+    return line(
+      "fail",
+      id,
+      `${role}: ${name} is archived: unarchive it or fix notifyChannel`,
+    );
+  }
+  if (c?.is_private && !c.is_member) {
+    return line("fail", id, `${role}: ${name} is private: ${invite}`);
+  }
+  return line(
+    "ok",
+    id,
+    `${role}: the app can post to ${name}${
+      c?.is_private ? " (private, the app is a member)" : ""
+    }`,
+  );
+}
