@@ -147,7 +147,7 @@ export const MISTAKES: Mistake[] = [
       "the policy file is managed externally (GitOps): group edits would be overwritten",
     status: "warn",
     section: "policy",
-    mentions: "extern",
+    mentions: "managed outside",
   },
   {
     what: `a second OAuth client lacks ${MISSING_SCOPE}`,
