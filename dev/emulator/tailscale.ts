@@ -2,8 +2,10 @@
  * An in-process fake of the Tailscale API v2 calls this app makes: the OAuth
  * token exchange, listing (with server-side filters) and reading devices,
  * reading, setting, batch-patching and deleting custom device posture
- * attributes, reading, validating and writing the tailnet policy file, and
- * listing users. It records every call it answers.
+ * attributes, reading, validating (and running ACL tests against) and
+ * writing the tailnet policy file, previewing the rules a policy applies to
+ * a user or address, reading the tailnet settings, and listing users. It
+ * records every call it answers.
  *
  * It follows Tailscale's published OpenAPI description
  * (tailscale/tailscale-client-go-v2, `tools/openapi/spec/tailscale-v2-openapi.yaml`)
@@ -30,10 +32,17 @@
  * - The token endpoint is not in the spec; it follows RFC 6749 client
  *   credentials as the Go client uses it. Scope changes ({@link
  *   TailscaleFake.setScopes}) apply to tokens already issued.
- * - Policy checks are a small subset of Tailscale's; ACL tests are never
- *   evaluated: their outcome (and any warnings) is what the test set with
- *   {@link TailscaleFake.setPolicyTestFailures} /
+ * - Policy checks are a small subset of Tailscale's. ACL tests (validate's
+ *   JSON-array mode) are evaluated against the current policy for grants,
+ *   accepting ACLs, groups, hosts, tags, IPs and postures made of `==` /
+ *   `!=` conditions (`tailscale/policy_eval.ts`); a posture condition of
+ *   another kind is a 400 naming it. Tests embedded in a policy file
+ *   (`"tests"`) are not run. {@link TailscaleFake.setPolicyTestFailures}
+ *   overrides every outcome; warnings come only from
  *   {@link TailscaleFake.setPolicyWarnings}.
+ * - Tailnet settings (`GET …/settings`) show each field only to a client
+ *   with its scope, and answer 403 to a client with none (spec is silent;
+ *   stricter choice).
  * - Shared-in devices are listed when a test adds one, although OAuth
  *   clients do not see them (tailscale/tailscale#8707).
  * - No rate limiting: a 429 only comes from {@link TailscaleFake.failNext}.
@@ -50,8 +59,9 @@
  * This file is the surface (HTTP, routing, failures and delays a test
  * queues, what tests inspect); the endpoints live in `tailscale/` by
  * family: `oauth.ts` (tokens and scopes), `devices.ts`, `attributes.ts`,
- * `policy.ts` and `users.ts`, over the devices and attributes in
- * `tailnet.ts`.
+ * `policy.ts` (with `policy_rules.ts`, `policy_match.ts`, `policy_eval.ts`
+ * and `policy_preview.ts`), `settings.ts` and `users.ts`, over the devices
+ * and attributes in `tailnet.ts`.
  *
  * @module
  */
@@ -69,6 +79,7 @@ import {
 } from "./tailscale/http.ts";
 import { OAuthClient } from "./tailscale/oauth.ts";
 import { DEMO_POLICY, PolicyFile } from "./tailscale/policy.ts";
+import { TailnetSettings } from "./tailscale/settings.ts";
 import { Tailnet } from "./tailscale/tailnet.ts";
 import type {
   AttributeValue,
@@ -79,6 +90,7 @@ import type {
   PolicyTestFailure,
   PolicyWarning,
   RecordedTailscaleCall,
+  TailnetSettingsInit,
   TailscaleFakeOptions,
 } from "./tailscale/types.ts";
 import { TailnetUsers } from "./tailscale/users.ts";
@@ -118,6 +130,7 @@ export class TailscaleFake {
   readonly #tailnet: Tailnet;
   readonly #policy: PolicyFile;
   readonly #users: TailnetUsers;
+  readonly #settings: TailnetSettings;
   #closed: Promise<void> | undefined;
   readonly #delays: {
     remaining: number;
@@ -156,8 +169,14 @@ export class TailscaleFake {
       clock: opts.clock ?? Date.now,
       expiryLingerMs,
     });
-    this.#policy = new PolicyFile(opts.policy ?? DEMO_POLICY, oauth, tailnet);
-    this.#users = new TailnetUsers(oauth, tailnet);
+    const users = this.#users = new TailnetUsers(oauth, tailnet);
+    this.#policy = new PolicyFile(
+      opts.policy ?? DEMO_POLICY,
+      oauth,
+      tailnet,
+      () => users.memberLogins(),
+    );
+    this.#settings = new TailnetSettings(oauth, tailnet, opts.tailnetSettings);
     for (const u of opts.users ?? []) {
       this.setUser(typeof u === "string" ? { loginName: u } : u);
     }
@@ -174,6 +193,7 @@ export class TailscaleFake {
       }),
       ...this.#policy.routes(),
       ...this.#users.routes(),
+      ...this.#settings.routes(),
     ];
   }
 
@@ -263,11 +283,21 @@ export class TailscaleFake {
 
   /**
    * ACL test failures: while set, validate answers `{"message": "test(s)
-   * failed", "data": …}` (200) and `POST /acl` refuses writes with the same
-   * body as a 400. `null` makes every test pass again.
+   * failed", "data": …}` (200) whatever the tests, and `POST /acl` refuses
+   * writes with the same body as a 400. `null` goes back to evaluating the
+   * tests against the policy.
    */
   setPolicyTestFailures(data: PolicyTestFailure[] | null): void {
     this.#policy.setTestFailures(data);
+  }
+
+  /**
+   * Changes the tailnet's `acls*` settings (fields not given keep their
+   * value): `{aclsExternallyManagedOn: true}` is a policy file managed by
+   * GitOps. Throws for a link that is not a URL.
+   */
+  setTailnetSettings(init: TailnetSettingsInit): void {
+    this.#settings.set(init);
   }
 
   /**

@@ -30,6 +30,13 @@ export const READ_POLICY = ["policy_file:read", "policy_file"];
 export const WRITE_POLICY = ["policy_file"];
 /** Scopes that may list users. */
 export const READ_USERS = ["users:read", "users"];
+/** Scopes that may read the tailnet settings other than the scoped ones. */
+export const READ_FEATURE_SETTINGS = [
+  "feature_settings:read",
+  "feature_settings",
+];
+/** Scopes that may read the `networkFlowLoggingOn` setting. */
+export const READ_NETWORK_LOGS = ["logs:network:read", "logs:network"];
 
 /** The one OAuth client the emulator knows. */
 export type OAuthClientOptions = {
@@ -120,6 +127,18 @@ export class OAuthClient {
   }
 
   /**
+   * Whether the client holds one of these scopes (or a catch-all one), for
+   * calls whose answer depends on the scopes (tailnet settings). Call
+   * {@link authorize} first: this does not look at the token.
+   */
+  allows(anyOf: string[]): boolean {
+    return this.#scopes.some((s) =>
+      anyOf.includes(s) || s === "all" ||
+      (s === "all:read" && anyOf.some((a) => a.endsWith(":read")))
+    );
+  }
+
+  /**
    * Checks the access token (401) and scope: 403 naming the scope, or a
    * plain 404 `not found` where the API documents that instead.
    */
@@ -133,11 +152,7 @@ export class OAuthClient {
       if (token !== undefined) this.#tokens.delete(token);
       throw new HttpError(401, "API token invalid");
     }
-    const granted = this.#scopes.some((s) =>
-      anyOf.includes(s) || s === "all" ||
-      (s === "all:read" && anyOf.some((a) => a.endsWith(":read")))
-    );
-    if (granted) return;
+    if (this.allows(anyOf)) return;
     if (deniedStatus === 404) throw new HttpError(404, "not found");
     throw new HttpError(
       deniedStatus,

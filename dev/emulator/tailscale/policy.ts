@@ -1,9 +1,10 @@
 /**
  * The tailnet policy file in the Tailscale emulator: `GET` and `POST
  * /tailnet/{tailnet}/acl` (HuJSON or JSON as the Accept header asks, with
- * an ETag for If-Match) and `POST …/acl/validate`, with a small subset of
- * Tailscale's checks; ACL tests are never evaluated, their outcome is what
- * a test set.
+ * an ETag for If-Match), `POST …/acl/validate` (a policy checked with a
+ * small subset of Tailscale's checks, or ACL tests evaluated against the
+ * current file by `policy_eval.ts`) and `POST …/acl/preview` (the rules of
+ * a posted file that apply to a user or address, `policy_preview.ts`).
  *
  * @module
  */
@@ -19,10 +20,18 @@ import {
   type RouteTable,
 } from "./http.ts";
 import { type OAuthClient, READ_POLICY, WRITE_POLICY } from "./oauth.ts";
+import { runAclTests } from "./policy_eval.ts";
+import type { TailnetFacts } from "./policy_match.ts";
+import { previewMatches } from "./policy_preview.ts";
 import type { Tailnet } from "./tailnet.ts";
 import type { PolicyTestFailure, PolicyWarning } from "./types.ts";
 
-/** The demo tailnet's policy file: HuJSON with comments and trailing commas. */
+/**
+ * The demo tailnet's policy file: HuJSON with comments and trailing commas.
+ * The profiles of `config.ts` matter here: each attribute has a posture, a
+ * grant that needs it (towards the demo's `tag:prod` and `tag:jump`
+ * servers), and an `attrConfig` no device may use to set it on itself.
+ */
 export const DEMO_POLICY = `// Demo tailnet policy file.
 {
   // Who is who.
@@ -34,9 +43,35 @@ export const DEMO_POLICY = `// Demo tailnet policy file.
     ],
   },
 
+  // What the app's attribute profiles switch on for a device.
+  "postures": {
+    "posture:prodAccess": ["custom:prodAccess == true"],
+    "posture:stagingAccess": ["custom:stagingAccess == true"],
+  },
+
+  // Only the app sets these attributes; no device may set them on itself.
+  "attrConfig": {
+    "custom:prodAccess": {"type": "bool", "allowSetByNode": false},
+    "custom:stagingAccess": {"type": "bool", "allowSetByNode": false},
+  },
+
   /* Production is reached through group:prod. */
   "grants": [
     {"src": ["group:prod"], "dst": ["tag:prod"], "ip": ["*"]},
+    // Production for a member's device while it has custom:prodAccess.
+    {
+      "src": ["autogroup:member"],
+      "dst": ["tag:prod"],
+      "ip": ["tcp:22", "tcp:443"],
+      "srcPosture": ["posture:prodAccess"],
+    },
+    // Staging (self-service): the jump host, with custom:stagingAccess.
+    {
+      "src": ["autogroup:member"],
+      "dst": ["tag:jump"],
+      "ip": ["tcp:22"],
+      "srcPosture": ["posture:stagingAccess"],
+    },
   ],
 }
 `;
@@ -59,12 +94,23 @@ export class PolicyFile {
   #policyTestFailures: PolicyTestFailure[] | null = null;
   readonly #oauth: OAuthClient;
   readonly #tailnet: Tailnet;
+  readonly #members: () => ReadonlySet<string>;
 
-  /** `text` is the policy file Tailscale starts with (HuJSON). */
-  constructor(text: string, oauth: OAuthClient, tailnet: Tailnet) {
+  /**
+   * `text` is the policy file Tailscale starts with (HuJSON); `members`
+   * gives the tailnet's member logins (`autogroup:member`) when a rule is
+   * evaluated.
+   */
+  constructor(
+    text: string,
+    oauth: OAuthClient,
+    tailnet: Tailnet,
+    members: () => ReadonlySet<string>,
+  ) {
     this.#policy = text;
     this.#oauth = oauth;
     this.#tailnet = tailnet;
+    this.#members = members;
   }
 
   /** The policy endpoints' routes. */
@@ -81,6 +127,11 @@ export class PolicyFile {
         methods: ["POST"],
         run: (req, _u, text, [tailnet]) =>
           this.#validatePolicy(req, tailnet, text),
+      }],
+      [/^tailnet\/([^/]+)\/acl\/preview$/, {
+        methods: ["POST"],
+        run: (req, url, text, [tailnet]) =>
+          this.#previewRules(req, url, tailnet, text),
       }],
     ];
   }
@@ -117,8 +168,9 @@ export class PolicyFile {
 
   /**
    * ACL test failures: while set, validate answers `{"message": "test(s)
-   * failed", "data": …}` (200) and `POST /acl` refuses writes with the same
-   * body as a 400. `null` makes every test pass again.
+   * failed", "data": …}` (200) whatever the tests, and `POST /acl` refuses
+   * writes with the same body as a 400. `null` goes back to evaluating the
+   * tests against the policy.
    */
   setTestFailures(data: PolicyTestFailure[] | null): void {
     this.#policyTestFailures = data === null ? null : structuredClone(data);
@@ -212,11 +264,20 @@ export class PolicyFile {
     // spec does not say: everything the fake refuses is a 400 (spec is
     // silent; stricter choice), and a 200 always means the policy parsed.
     const parsed = parseHuJson(text);
-    const failures = this.#policyTestFailures;
+    let failures = this.#policyTestFailures;
     if (Array.isArray(parsed)) {
-      // "Run these tests against the current policy": the tests are only
-      // checked for shape, their outcome is setPolicyTestFailures'.
-      parsed.forEach((test, i) => checkAclTest(test, i));
+      // "Runs ACL tests against the tailnet's current policy file". A test
+      // that set failures overrides the outcome; the tests are then only
+      // checked for shape.
+      if (failures) parsed.forEach((test, i) => checkAclTest(test, i));
+      else {
+        failures = runAclTests(
+          this.#readPolicy(this.#policy),
+          parsed,
+          this.#facts(),
+        );
+        if (!failures.length) failures = null;
+      }
     } else {
       const problem = this.#policyProblem(this.#readPolicy(text));
       if (problem) throw new HttpError(400, problem);
@@ -240,6 +301,26 @@ export class PolicyFile {
     }
     // "An empty response body implies passing validation or tests."
     return { status: 200, body: undefined };
+  }
+
+  #previewRules(req: Request, url: URL, tailnet: string, text: string): Reply {
+    this.#oauth.authorize(req, READ_POLICY);
+    this.#tailnet.checkName(tailnet);
+    // The posted policy is previewed, never saved.
+    const problem = this.#policyProblem(this.#readPolicy(text));
+    if (problem) throw new HttpError(400, problem);
+    return {
+      status: 200,
+      body: previewMatches(text, url.searchParams, this.#facts()),
+    };
+  }
+
+  /** The tailnet as rules are evaluated in it. */
+  #facts(): TailnetFacts {
+    return {
+      members: this.#members(),
+      devices: [...this.#tailnet.devices.values()],
+    };
   }
 }
 

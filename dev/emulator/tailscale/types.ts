@@ -119,6 +119,17 @@ export type PolicyWarning = { user: string; warnings: string[] };
 /** One entry of a `"test(s) failed"` answer (validate, or a refused write). */
 export type PolicyTestFailure = { user: string; errors: string[] };
 
+/**
+ * The tailnet settings a test may change: whether the policy file is
+ * managed outside the admin console (GitOps, Terraform) and where.
+ */
+export type TailnetSettingsInit = {
+  /** Default false. */
+  aclsExternallyManagedOn?: boolean;
+  /** A URL; default unset (answered as `""`). */
+  aclsExternalLink?: string;
+};
+
 /** How to start a {@link TailscaleFake}. */
 export interface TailscaleFakeOptions {
   /** Default `"fake-client-id"`. */
@@ -156,6 +167,8 @@ export interface TailscaleFakeOptions {
    * the owner's defaults.
    */
   users?: (string | FakeUserInit)[];
+  /** The `acls*` tailnet settings; default not externally managed. */
+  tailnetSettings?: TailnetSettingsInit;
 }
 
 /** A canned answer for {@link TailscaleFake.failNext}. */

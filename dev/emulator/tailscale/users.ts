@@ -81,6 +81,21 @@ export class TailnetUsers {
     });
   }
 
+  /**
+   * Logins of the tailnet's members (`type: member`, named or owning a
+   * device): what `autogroup:member` stands for in the policy file.
+   */
+  memberLogins(): Set<string> {
+    const logins = new Set<string>();
+    for (const d of this.#tailnet.devices.values()) {
+      if (ownsDevice(d) && !this.#users.has(d.user)) logins.add(d.user);
+    }
+    for (const u of this.#users.values()) {
+      if (u.type === "member") logins.add(u.loginName);
+    }
+    return logins;
+  }
+
   #defaultUser(loginName: string): StoredUser {
     return {
       loginName,
