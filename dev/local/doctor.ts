@@ -60,8 +60,7 @@ function checksOn(app: TestApp): Promise<SetupCheck[]> {
 /** Plays the doctor story on `s`. */
 export async function playDoctor(s: Stage): Promise<Transcript> {
   const { tailscale } = s.app;
-  (tailscale as unknown as { setTailnetSettings?: (x: unknown) => void })
-    .setTailnetSettings?.({ aclsExternallyManagedOn: true });
+  tailscale.setTailnetSettings({ aclsExternallyManagedOn: true });
   s.sections.push({
     title: "The demo tailnet has one deliberate mistake of each kind",
     lines: MISTAKES.map((m) => `  • ${m.what}`),
