@@ -1,24 +1,24 @@
 /**
  * `deno task local`: the whole app on this machine, no Slack workspace or
- * tailnet needed. Starts the Slack and Tailscale emulators, plays a request →
- * decision → grant with the repository's own config.ts, and prints what each
- * person saw. Exits 0 only when the outcome is exactly what was decided.
+ * tailnet needed. Starts the Slack and Tailscale emulators, plays a story
+ * with the repository's own config.ts (by default a request → decision →
+ * grant; `--help` lists the others), and prints what each person saw.
+ * Exits 0 only when the story's outcome is right.
  *
- * {@linkcode play} tells the story scene by scene: `local/scenes.ts` (the
- * form, the decision), `local/outcome.ts` (what Tailscale was asked, the
- * messages, the verdict); `local/cast.ts` picks who plays and
+ * `local/stories.ts` picks the app each story needs and plays it: the
+ * request (`local/request.ts`, with the scenes of `local/scenes.ts` and the
+ * verdict of `local/outcome.ts`), a group profile (`local/group.ts`), a
+ * grant's lifecycle (`local/lifecycle.ts`) and the setup checks
+ * (`local/doctor.ts`); `local/cast.ts` picks who plays and
  * `local/options.ts` reads the command line.
  *
  * @module
  */
-import { config } from "../config.ts";
 import { type AppOptions, startApp, type TestApp } from "./app.ts";
 import type { FakeSlackUser } from "./emulator/slack.ts";
-import { pickProfile, pickRequester, workspaceFor } from "./local/cast.ts";
 import { type LocalOptions, parseArgs, USAGE } from "./local/options.ts";
-import { judge, showMessages, showTailscale } from "./local/outcome.ts";
-import { decide, fillInTheForm, openTheForm } from "./local/scenes.ts";
-import { type Stage, Stopped, type Transcript } from "./local/stage.ts";
+import { playStory, type StorySetup, storySetup } from "./local/stories.ts";
+import type { Transcript } from "./local/stage.ts";
 import { makeStyle, type Style } from "./render.ts";
 import { serve } from "./serve.ts";
 
@@ -27,11 +27,15 @@ export {
   type LocalOptions,
   parseArgs,
   parseDuration,
+  STORIES,
+  type Story,
 } from "./local/options.ts";
+export { playStory, type StorySetup, storySetup } from "./local/stories.ts";
 export type { Transcript } from "./local/stage.ts";
 
 /**
- * Plays the flow and returns the transcript.
+ * Plays the request story (config.ts's profile chosen by `opts.profile`)
+ * and returns the transcript.
  *
  * @example
  * ```ts
@@ -42,41 +46,19 @@ export type { Transcript } from "./local/stage.ts";
  * transcript.ok; // true when the grant is exactly what was decided
  * ```
  */
-export async function play(
+export function play(
   app: TestApp,
   users: FakeSlackUser[],
   opts: LocalOptions,
   style: Style,
 ): Promise<Transcript> {
-  const nameOf = (id: string) =>
-    users.find((u) => u.id === id)?.real_name ?? id;
-  const stage: Stage = {
+  const setup = storySetup("request", opts.profile);
+  return playStory(
     app,
-    users,
-    opts,
+    { ...setup, users },
+    { ...opts, story: undefined },
     style,
-    profile: pickProfile(opts.profile),
-    requester: pickRequester(users, opts.requester),
-    sections: [],
-    nameOf,
-    who: (id) => style.cyan(nameOf(id)),
-  };
-  try {
-    const { run, form } = await openTheForm(stage);
-    const request = await fillInTheForm(stage, form);
-    const decidedAt = await decide(stage, request.approverId);
-    const attrs = showTailscale(stage, run, request.device);
-    showMessages(stage, request.approverId);
-    return judge(stage, { run, request, decidedAt, attrs });
-  } catch (e) {
-    if (!(e instanceof Stopped)) throw e;
-    return {
-      sections: stage.sections,
-      data: {},
-      ok: false,
-      verdict: e.message,
-    };
-  }
+  );
 }
 
 /** Prints a transcript for people. */
@@ -92,43 +74,40 @@ export function printTranscript(t: Transcript, style: Style) {
   );
 }
 
+/** Prints the transcript (or its JSON) and returns the exit code. */
+function report(t: Transcript, opts: LocalOptions, style: Style): number {
+  if (opts.json) {
+    console.log(
+      JSON.stringify({ ok: t.ok, verdict: t.verdict, ...t.data }, null, 2),
+    );
+  } else {
+    printTranscript(t, style);
+  }
+  return t.ok ? 0 : 1;
+}
+
 async function main(args: string[]): Promise<number> {
   let opts: LocalOptions | "help";
+  let setup: StorySetup;
   try {
     opts = parseArgs(args);
+    if (opts === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    setup = storySetup(opts.story, opts.profile);
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (opts === "help") {
-    console.log(USAGE);
-    return 0;
-  }
   const color = !opts.json && Deno.stdout.isTerminal() &&
     !Deno.env.get("NO_COLOR");
   const style = makeStyle(color);
-  const users = workspaceFor(config.profiles);
-  const appOpts: AppOptions = { slack: { users } };
+  const appOpts: AppOptions = setup.app;
   if (opts.serve) return await serve(appOpts, style);
   const app = await startApp(appOpts);
   try {
-    const transcript = await play(app, users, opts, style);
-    if (opts.json) {
-      console.log(
-        JSON.stringify(
-          {
-            ok: transcript.ok,
-            verdict: transcript.verdict,
-            ...transcript.data,
-          },
-          null,
-          2,
-        ),
-      );
-    } else {
-      printTranscript(transcript, style);
-    }
-    return transcript.ok ? 0 : 1;
+    return report(await playStory(app, setup, opts, style), opts, style);
   } catch (e) {
     console.error(style.red(`✘ ${(e as Error).message}`));
     if (app.output.some((o) => o.trim())) {

@@ -5,8 +5,12 @@
  *
  * @module
  */
-import { config } from "../../config.ts";
-import type { Profile } from "../../lib/config_schema.ts";
+import { config, rawConfig } from "../../config.ts";
+import {
+  type ConfigInput,
+  parseConfig,
+  type Profile,
+} from "../../lib/config_schema.ts";
 import type { FakeSlackUser } from "../emulator/slack.ts";
 import { slackPeople } from "../emulator/slack_people.ts";
 
@@ -35,12 +39,15 @@ export function workspaceFor(profiles: readonly Profile[]): FakeSlackUser[] {
   return users;
 }
 
-/** A device profile: what this demo plays (group grants have their tests). */
+/** A device profile: one that sets a custom attribute. */
 export type DeviceProfile = Profile & { attribute: string };
 
 /** The device profile named `name` (description, key or a unique prefix), or the first. */
-export function pickProfile(name: string | undefined): DeviceProfile {
-  const devices = config.profiles.filter((p): p is DeviceProfile =>
+export function pickProfile(
+  name: string | undefined,
+  profiles: readonly Profile[] = config.profiles,
+): DeviceProfile {
+  const devices = profiles.filter((p): p is DeviceProfile =>
     p.attribute !== undefined
   );
   if (!name) return devices[0];
@@ -80,4 +87,40 @@ export function pickRequester(
     );
   }
   return found;
+}
+
+/**
+ * The group profile the group story plays when config.ts has none: bob or
+ * carol approves membership in `group:prod`, which the emulator's demo
+ * policy file has.
+ */
+export const DEMO_GROUP_PROFILE = {
+  description: "Production group",
+  group: "group:prod",
+  maxSeconds: 4 * 3600,
+  approverEmails: ["bob@example.com", "carol@example.com"],
+};
+
+/** The profiles a story runs with, and whether the demo group was added. */
+export type Casting = {
+  /** The profiles to swap in (`undefined`: config.ts's, unchanged). */
+  swapIn?: ConfigInput["profiles"];
+  profiles: Profile[];
+  profile: Profile;
+  /** The demo group profile was added because config.ts has none. */
+  demoGroup: boolean;
+};
+
+/**
+ * config.ts's first group profile; without one, config.ts's profiles plus
+ * {@linkcode DEMO_GROUP_PROFILE}, to be swapped in.
+ */
+export function castGroupProfile(): Casting {
+  const own = config.profiles.find((p) => p.group !== undefined);
+  if (own) {
+    return { profiles: config.profiles, profile: own, demoGroup: false };
+  }
+  const swapIn = [...rawConfig.profiles, DEMO_GROUP_PROFILE];
+  const { profiles } = parseConfig({ ...rawConfig, profiles: swapIn });
+  return { swapIn, profiles, profile: profiles.at(-1)!, demoGroup: true };
 }

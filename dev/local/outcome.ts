@@ -94,8 +94,8 @@ export function judge(
     r.workflowId === "decide_tailscale_access"
   );
   const decided = !decision || decision.status === "completed";
-  const value = attrs.attributes[profile.attribute];
-  const expiry = attrs.expiries[profile.attribute];
+  const value = attrs.attributes[profile.key];
+  const expiry = attrs.expiries[profile.key];
   const wanted = decidedAt + duration * 1000;
   let ok: boolean;
   let verdict: string;
@@ -104,7 +104,7 @@ export function judge(
     ok = value === true && drift < 15_000 && run.status === "completed" &&
       decided;
     verdict = ok
-      ? `granted ${profile.attribute} = true on ${device.value} until ${expiry} (${
+      ? `granted ${profile.key} = true on ${device.value} until ${expiry} (${
         formatDuration(duration)
       }), as approved`
       : `NOT granted as approved (value ${
@@ -127,7 +127,7 @@ export function judge(
     data: {
       requester: s.requester.id,
       approver: approverId,
-      profile: profile.attribute,
+      profile: profile.key,
       device: device.value,
       durationSeconds: duration,
       decision: opts.decision,

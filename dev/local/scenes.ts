@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { config } from "../../config.ts";
 import { durationChoices, formatDuration } from "../../lib/durations.ts";
 import type { WorkflowRun } from "../platform.ts";
 import { renderBlocks, renderView } from "../render.ts";
@@ -32,7 +31,7 @@ export async function openTheForm(
       `the request form could not open: ${run.executions[0]?.error}`,
     );
   }
-  if (config.profiles.length > 1) {
+  if (s.profiles.length > 1) {
     s.sections.push({
       title: `${who(requester.id)} opens “Request Tailscale access”`,
       lines: renderView(platform.openView(requester.id).view, s.nameOf, style),
@@ -58,11 +57,16 @@ export async function openTheForm(
   return { run, form };
 }
 
-/** 2. Filling it in: device, duration, approver, reason; then sending it. */
+/**
+ * 2. Filling it in: device (a group profile has none), duration, approver,
+ * reason; then sending it.
+ */
 export async function fillInTheForm(s: Stage, form: Json): Promise<Request> {
   const { platform } = s.app;
   const { requester, nameOf } = s;
-  const { device, choices } = await pickDevice(s);
+  const { device, choices } = s.profile.group === undefined
+    ? await pickDevice(s)
+    : { device: undefined, choices: [] };
   const duration = await pickDuration(s, form);
   const approverId = await pickApprover(s, form);
   const reason = "Local demo of the access flow";
@@ -72,9 +76,13 @@ export async function fillInTheForm(s: Stage, form: Json): Promise<Request> {
       s.who(requester.id)
     } fills in the form and presses “Send request”`,
     lines: [
-      `  device picker offered:`,
-      ...choices.map((c) => `    ${c}`),
-      `  device:   ${device.text.text}`,
+      ...(device
+        ? [
+          `  device picker offered:`,
+          ...choices.map((c) => `    ${c}`),
+          `  device:   ${device.text.text}`,
+        ]
+        : []),
       `  duration: ${formatDuration(duration)}`,
       `  approver: ${nameOf(approverId)}${
         approverId === requester.id ? " (self)" : ""
@@ -151,7 +159,7 @@ async function pickDuration(s: Stage, form: Json): Promise<number> {
  * Someone other than the requester who may approve: from the workspace
  * when the form has a user picker, else the first offered option.
  */
-async function pickApprover(s: Stage, form: Json): Promise<string> {
+export async function pickApprover(s: Stage, form: Json): Promise<string> {
   const { platform } = s.app;
   const { requester, profile } = s;
   const approverEl = inputBlock(form, "Who should approve?").element;
@@ -175,11 +183,14 @@ async function pickApprover(s: Stage, form: Json): Promise<string> {
   return option.value;
 }
 
-/** 3. The approver's prompt and the decision; returns when it was made. */
+/**
+ * 3. The approver's newest prompt and the decision; returns when it was
+ * made.
+ */
 export async function decide(s: Stage, approverId: string): Promise<number> {
   const { platform, slack } = s.app;
   const { style, who, requester, profile, nameOf } = s;
-  const prompt = slack.messagesIn(approverId).find((m) =>
+  const prompt = slack.messagesIn(approverId).findLast((m) =>
     JSON.stringify(m.blocks ?? []).includes('"action_id":"decide_approve"')
   );
   let decidedAt = Date.now();

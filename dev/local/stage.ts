@@ -5,10 +5,12 @@
  *
  * @module
  */
+import type { Profile } from "../../lib/config_schema.ts";
+import type { RequestRecord } from "../../lib/requests/mod.ts";
 import type { TestApp } from "../app.ts";
 import type { FakeSlackUser } from "../emulator/slack.ts";
-import type { Style } from "../render.ts";
-import type { DeviceProfile } from "./cast.ts";
+import { renderBlocks, type Style } from "../render.ts";
+import { pickRequester } from "./cast.ts";
 import type { LocalOptions } from "./options.ts";
 
 /** Slack's views and blocks, read as loosely as the app renders them. */
@@ -32,12 +34,72 @@ export type Stage = {
   users: FakeSlackUser[];
   opts: LocalOptions;
   style: Style;
-  profile: DeviceProfile;
+  /** The profiles the app runs with (config.ts's, or those swapped in). */
+  profiles: readonly Profile[];
+  profile: Profile;
   requester: FakeSlackUser;
   sections: Section[];
   nameOf: (id: string) => string;
   who: (id: string) => string;
+  /** Each message the transcript has shown ("channel ts"), as it was then. */
+  shown: Map<string, string>;
 };
+
+/** A stage for `profile`, with nothing shown yet. */
+export function setStage(
+  app: TestApp,
+  users: FakeSlackUser[],
+  opts: LocalOptions,
+  style: Style,
+  cast: { profiles: readonly Profile[]; profile: Profile },
+): Stage {
+  const nameOf = (id: string) =>
+    users.find((u) => u.id === id)?.real_name ?? id;
+  return {
+    app,
+    users,
+    opts,
+    style,
+    ...cast,
+    requester: pickRequester(users, opts.requester),
+    sections: [],
+    nameOf,
+    who: (id) => style.cyan(nameOf(id)),
+    shown: new Map(),
+  };
+}
+
+/**
+ * The messages in each conversation (a person's DMs or a channel) that are
+ * new or changed since the transcript last showed it, one section each,
+ * under `when`; returns them (as JSON text, for the verdict).
+ */
+export function showNewMessages(
+  s: Stage,
+  conversations: string[],
+  when: string,
+): string[] {
+  const shown: string[] = [];
+  for (const id of new Set(conversations)) {
+    const fresh = s.app.slack.messagesIn(id).filter((m) => {
+      const text = JSON.stringify([m.text, m.blocks]);
+      if (s.shown.get(`${id} ${m.ts}`) === text) return false;
+      s.shown.set(`${id} ${m.ts}`, text);
+      return true;
+    });
+    if (!fresh.length) continue;
+    shown.push(...fresh.map((m) => JSON.stringify([m.text, m.blocks])));
+    const where = id.startsWith("C") ? `the channel ${id}` : s.nameOf(id);
+    s.sections.push({
+      title: `${when}: messages to ${where} (new or changed)`,
+      lines: fresh.flatMap((m, i) => [
+        ...(i ? [s.style.dim("  ·")] : []),
+        ...renderBlocks(m.blocks ?? [], s.nameOf, s.style),
+      ]),
+    });
+  }
+  return shown;
+}
 
 /** What the requester sent. */
 export type Request = {
@@ -55,4 +117,20 @@ export function inputBlock(view: Json, label: string): Json | undefined {
   return view.blocks.find((b: Json) =>
     b.type === "input" && b.label.text === label
   );
+}
+
+/** The requester's request records in the emulator, oldest first. */
+export function requesterRecords(s: Stage): RequestRecord[] {
+  const rows = [
+    ...s.app.slack.datastore("requests").values(),
+  ] as RequestRecord[];
+  return rows.filter((r) => r.requester === s.requester.id)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+/** The requester's newest record; the story stops without one. */
+export function newestRecord(s: Stage): RequestRecord {
+  const found = requesterRecords(s).at(-1);
+  if (!found) throw new Stopped("the request left no record");
+  return found;
 }
