@@ -39,7 +39,12 @@ export default SlackFunction(
       return { outputs: {} };
     }
     try {
-      const checks = await runSetupChecks({ rawConfig, env, slack: client });
+      const checks = await runSetupChecks({
+        rawConfig,
+        env,
+        slack: client,
+        credentialsRequired: true,
+      });
       for (const message of setupReportMessages(checks)) {
         await post(client, inputs.user, message);
       }

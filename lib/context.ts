@@ -32,4 +32,6 @@ export const WORKFLOWS = {
   reconcile: "reconcile_group_access",
   /** The admin-only login overrides. */
   loginOverrides: "manage_tailscale_logins",
+  /** The admin-only setup checks, reported as DMs. */
+  checkSetup: "check_tailscale_setup",
 } as const;

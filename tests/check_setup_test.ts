@@ -71,3 +71,19 @@ Deno.test("an admin gets the report as DMs: every section, each ✗ with its fix
     assertEquals(app.slack.datastore("tailscale_tokens").size, 0);
   });
 });
+
+Deno.test("in the deployed app, missing Tailscale credentials are a ✗ with the slack env add command, not a skipped section", async () => {
+  await withApp({
+    ...OPTIONS,
+    env: { TAILSCALE_CLIENT_ID: "", TAILSCALE_CLIENT_SECRET: "" },
+  }, async (app) => {
+    const run = await app.platform.startWorkflow(WORKFLOW, dave);
+    assertEquals(run.status, "completed", app.output.join("\n"));
+    const dm = textIn(app, dave);
+    assertIncludes(
+      dm,
+      "✗ *credentials*: TAILSCALE_CLIENT_ID and TAILSCALE_CLIENT_SECRET are not set in the app's environment, so no grant can work: run slack env add TAILSCALE_CLIENT_ID &lt;value&gt;; slack env add TAILSCALE_CLIENT_SECRET &lt;value&gt;",
+    );
+    assertEquals(app.tailscale.calls.length, 0);
+  });
+});

@@ -27,6 +27,12 @@ export type SetupInput = {
   slack?: SlackClient;
   /** For the Tailscale calls. */
   fetch?: typeof fetch;
+  /**
+   * Whether missing Tailscale credentials are a failure (the deployed app,
+   * which cannot grant without them) rather than a skipped section (an
+   * admin's machine without a `.env`).
+   */
+  credentialsRequired?: boolean;
 };
 
 /**
@@ -46,7 +52,12 @@ export type SetupInput = {
 export async function runSetupChecks(input: SetupInput): Promise<SetupCheck[]> {
   const { config, checks } = checkConfig(input.rawConfig);
   if (!config) return [...checks, ...skippedForConfig()];
-  const tailscale = await checkTailscale(config, input.env, input.fetch);
+  const tailscale = await checkTailscale(
+    config,
+    input.env,
+    input.fetch,
+    input.credentialsRequired,
+  );
   const policy = await checkPolicy(config, tailscale.access, tailscale.problem);
   const groups = await checkGroups(config, tailscale.access, input.slack);
   const slack = await checkSlack(config, input.slack);

@@ -102,24 +102,35 @@ function addScope(scope: string, why: string): string {
     `scope ${scope} to the OAuth client (${WHERE})`;
 }
 
-/** The credentials line when the variables are (partly) missing. */
-function missingCredentials(missing: string[]): TailscaleResult {
+/**
+ * The credentials line when the variables are (partly) missing. On the
+ * admin's machine, none at all means "Tailscale not checked"; in the
+ * deployed app (`required`), no grant can work without them.
+ */
+function missingCredentials(
+  missing: string[],
+  required: boolean,
+): TailscaleResult {
   const all = missing.length === REQUIRED_VARIABLES.length;
   const commands = missing.map((name) => `slack env add ${name} <value>`)
     .join("; ");
   const problem = `no Tailscale credentials (${missing.join(", ")} not set)`;
+  const notSet = `${missing.join(" and ")} ${
+    missing.length === 1 ? "is" : "are"
+  } not set`;
   return {
     access: null,
     problem,
     checks: [line(
-      all ? "skip" : "fail",
+      all && !required ? "skip" : "fail",
       "credentials",
-      `${missing.join(" and ")} ${
-        missing.length === 1 ? "is" : "are"
-      } not set, so Tailscale was not checked: put ${
-        missing.length === 1 ? "it" : "them"
-      } in the environment or .env for deno task doctor; the deployed app ` +
-        `needs them too (${commands})`,
+      required
+        ? `${notSet} in the app's environment, so no grant can work: ` +
+          `run ${commands}`
+        : `${notSet}, so Tailscale was not checked: put ${
+          missing.length === 1 ? "it" : "them"
+        } in the environment or .env for deno task doctor; the deployed ` +
+          `app needs them too (${commands})`,
     )],
   };
 }
@@ -170,9 +181,10 @@ export async function checkTailscale(
   config: Config,
   env: Record<string, string | undefined>,
   fetchFn?: typeof fetch,
+  credentialsRequired = false,
 ): Promise<TailscaleResult> {
   const read = checksClient(env, fetchFn);
-  if (!read.ok) return missingCredentials(read.missing);
+  if (!read.ok) return missingCredentials(read.missing, credentialsRequired);
   const { client } = read;
   const checks: SetupCheck[] = [];
   let devices: Device[] | null = null;
