@@ -7,7 +7,8 @@
  */
 import { config } from "../config.ts";
 import { DEMO_POLICY, TailscaleFake } from "../dev/emulator/tailscale.ts";
-import { analysePolicy } from "../lib/policy/mod.ts";
+import { parseConfig } from "../lib/config_schema.ts";
+import { analysePolicy, opensOf } from "../lib/policy/mod.ts";
 import { assert, assertEquals, assertIncludes } from "./assert.ts";
 
 type Answer = { status: number; body: unknown; text: string };
@@ -285,6 +286,33 @@ Deno.test("preview: the rules for a user, with the line each starts on", async (
       .matches.map((m) => m.lineNumber);
     assertEquals(lines.length, 2);
     assert(!lines.includes(grants + 1), "the group:prod grant is not hers");
+  });
+});
+
+Deno.test("the lines approvers are shown (opensOf) are the lines acl/preview gives for the same rules", async () => {
+  const [production, group] = parseConfig({
+    profiles: [
+      { description: "Production", attribute: "custom:prodAccess" },
+      { description: "Prod group", group: "group:prod" },
+    ],
+  }).profiles;
+  await withPolicy(DEMO_POLICY, async (post) => {
+    const carol = await post(
+      `${PREVIEW}?type=user&previewFor=carol@example.com`,
+      DEMO_POLICY,
+    );
+    const previewed = (carol.body as { matches: { lineNumber: number }[] })
+      .matches.map((m) => m.lineNumber);
+    for (const profile of [production, group]) {
+      const shown = opensOf(DEMO_POLICY, profile)!.rules.map((r) => r.line);
+      assert(shown.length > 0, `${profile.description} opens something`);
+      for (const line of shown) {
+        assert(
+          previewed.includes(line),
+          `${profile.description}: line ${line} not in ${previewed}`,
+        );
+      }
+    }
   });
 });
 

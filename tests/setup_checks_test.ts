@@ -490,7 +490,7 @@ sdkTest(
       "fail",
       "C0PRIVATE1: notify channel for Production",
     );
-    assertIncludes(channel.text, "invite the app: /invite @");
+    assertIncludes(channel.text, "invite the app: /invite @tailscale-access");
     lineWith(checks, "ok", "dave@example.com: admin");
     lineWith(checks, "fail", "robot@example.com: admin: no active Slack user");
   },
