@@ -15,6 +15,10 @@ export const MAX_SECONDS_LIMIT = 7 * 86_400;
 export const MAX_EXTENDED_SECONDS_LIMIT = 30 * 86_400;
 /** How long a request waits for a decision unless a profile says otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 86_400;
+/** The most approvals a profile may require. */
+export const MAX_APPROVALS_REQUIRED = 5;
+/** Four hours: the longest an emergency (break-glass) grant may run. */
+export const MAX_BREAK_GLASS_SECONDS = 4 * 3600;
 
 /**
  * Tailscale's documented rules for custom posture attribute keys (spec:
@@ -124,6 +128,49 @@ export const ProfileSchema = z.object({
     .default(DEFAULT_REQUEST_TIMEOUT_SECONDS),
   /** Slack user groups whose members may approve (checked at click time). */
   approverGroups: z.array(UsergroupId).optional(),
+  /**
+   * Who may request this profile, with `requesterGroups`: when either is
+   * set, only those people see it in the form and may submit or extend.
+   * Absent (both): anyone in the workspace who is a full member.
+   */
+  requesterEmails: z.array(Email).optional(),
+  /** Slack user groups whose members may request this profile. */
+  requesterGroups: z.array(UsergroupId).optional(),
+  /**
+   * Whether guests (single- and multi-channel) may request this profile.
+   * Guests never approve.
+   */
+  allowGuests: z.boolean().default(false),
+  /**
+   * How many distinct approvers must approve (the requester never counts).
+   * Above 1, the request goes to every eligible approver at once.
+   */
+  approvalsRequired: z.number({ message: "must be a number" })
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "must be at least 1" })
+    .max(MAX_APPROVALS_REQUIRED, {
+      message: `must be at most ${MAX_APPROVALS_REQUIRED}`,
+    })
+    .default(1),
+  /**
+   * Seconds after which an undecided request is offered to every other
+   * eligible approver (and posted to `notifyChannel`); absent: never.
+   */
+  escalateAfterSeconds: wholeSeconds()
+    .min(60, { message: "must be at least 60 (1 minute)" })
+    .optional(),
+  /**
+   * Emergency access without an approver, announced loudly: the form
+   * offers "Emergency: grant now" for at most `maxSeconds`.
+   */
+  breakGlass: z.object({
+    maxSeconds: wholeSeconds()
+      .positive({ message: "must be positive" })
+      .max(MAX_BREAK_GLASS_SECONDS, {
+        message: `must be at most ${MAX_BREAK_GLASS_SECONDS} (4 hours)`,
+      }),
+  }, { message: "must be an object such as { maxSeconds: 3600 }" }).strict()
+    .optional(),
 }).strict().superRefine((p, ctx) => {
   if ((p.attribute === undefined) === (p.group === undefined)) {
     ctx.addIssue({
@@ -142,6 +189,7 @@ export const ProfileSchema = z.object({
         "does not apply to a group profile: group access follows the person, not a device",
     });
   }
+  refinePolicies(p, ctx);
   if (
     p.maxExtendedSeconds !== undefined && p.maxExtendedSeconds < p.maxSeconds
   ) {
@@ -157,6 +205,66 @@ export const ProfileSchema = z.object({
   key: (p.attribute ?? p.group)!,
   maxExtendedSeconds: p.maxExtendedSeconds ?? p.maxSeconds,
 }));
+
+/** The approval policies' rules across fields (#16's options). */
+function refinePolicies(
+  p: {
+    approverEmails?: string[];
+    approverGroups?: string[];
+    approvalsRequired: number;
+    escalateAfterSeconds?: number;
+    requestTimeoutSeconds: number;
+    breakGlass?: { maxSeconds: number };
+    notifyChannel?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const emails = p.approverEmails?.length ?? 0;
+  const listed = emails > 0 || (p.approverGroups?.length ?? 0) > 0;
+  if (p.approvalsRequired > 1 && !listed) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["approvalsRequired"],
+      message:
+        "needs approverEmails or approverGroups: with more than one approval the request goes to every listed approver",
+    });
+  } else if (
+    p.approvalsRequired > 1 && !p.approverGroups?.length &&
+    emails < p.approvalsRequired
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["approvalsRequired"],
+      message:
+        `is ${p.approvalsRequired}, but approverEmails lists only ${emails}`,
+    });
+  }
+  if (p.escalateAfterSeconds !== undefined) {
+    if (p.escalateAfterSeconds >= p.requestTimeoutSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["escalateAfterSeconds"],
+        message:
+          `must be less than requestTimeoutSeconds (${p.requestTimeoutSeconds}): the request would expire first`,
+      });
+    }
+    if (!listed && p.notifyChannel === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["escalateAfterSeconds"],
+        message:
+          "needs approverEmails, approverGroups or notifyChannel: someone to escalate to",
+      });
+    }
+  }
+  if (p.breakGlass !== undefined && p.notifyChannel === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["breakGlass"],
+      message: "needs notifyChannel: emergency grants are announced there",
+    });
+  }
+}
 
 /** Slack email → Tailscale login, for people whose logins differ. */
 const LoginMap = z.record(Email, Email, {

@@ -163,3 +163,97 @@ Deno.test("a profile grants an attribute or a group, never both and never neithe
     '"group:PROD" is already used by profile 1',
   );
 });
+
+Deno.test("approval policy options: defaults, and each wrong value named with its profile and field", () => {
+  const [p] = parseConfig({ profiles: [base] }).profiles;
+  assertEquals(
+    [p.approvalsRequired, p.allowGuests, p.escalateAfterSeconds, p.breakGlass],
+    [1, false, undefined, undefined],
+  );
+  const listed = { approverEmails: ["bob@example.com", "carol@example.com"] };
+  const channel = { notifyChannel: "C0NOTIFY01" };
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ approvalsRequired: 0 }, 'field "approvalsRequired"', "at least 1"],
+    [
+      { approverGroups: ["S0APPROVE1"], approvalsRequired: 6 },
+      'field "approvalsRequired"',
+      "at most 5",
+    ],
+    [
+      { approvalsRequired: 2 },
+      'field "approvalsRequired"',
+      "needs approverEmails or approverGroups",
+    ],
+    [
+      { ...listed, approvalsRequired: 3 },
+      'field "approvalsRequired"',
+      "lists only 2",
+    ],
+    [{ requesterEmails: ["bob"] }, 'field "requesterEmails.0"', "email"],
+    [
+      { requesterGroups: ["@ops"] },
+      'field "requesterGroups.0"',
+      "user group ID",
+    ],
+    [{ allowGuests: "yes" }, 'field "allowGuests"', ""],
+    [
+      { ...listed, escalateAfterSeconds: 30 },
+      'field "escalateAfterSeconds"',
+      "at least 60",
+    ],
+    [
+      { ...listed, escalateAfterSeconds: 86_400 },
+      'field "escalateAfterSeconds"',
+      "less than requestTimeoutSeconds (86400)",
+    ],
+    [
+      { escalateAfterSeconds: 600 },
+      'field "escalateAfterSeconds"',
+      "someone to escalate to",
+    ],
+    [
+      { breakGlass: { maxSeconds: 3600 } },
+      'field "breakGlass"',
+      "needs notifyChannel",
+    ],
+    [
+      { ...channel, breakGlass: { maxSeconds: 5 * 3600 } },
+      'field "breakGlass.maxSeconds"',
+      "at most 14400 (4 hours)",
+    ],
+    [
+      { ...channel, breakGlass: 3600 },
+      'field "breakGlass"',
+      "{ maxSeconds: 3600 }",
+    ],
+    [
+      { ...channel, breakGlass: { maxSeconds: 60, ack: true } },
+      'field "breakGlass"',
+      'unknown field(s) "ack"',
+    ],
+  ];
+  for (const [change, where, what] of cases) {
+    const [problem, ...rest] = problemsOf({
+      profiles: [{ ...base, ...change }],
+    });
+    assertEquals(rest, [], `one problem for ${JSON.stringify(change)}`);
+    assertIncludes(problem, 'profile 1 ("Production")');
+    assertIncludes(problem, where);
+    assertIncludes(problem, what);
+  }
+  const [two] = parseConfig({
+    profiles: [{
+      ...base,
+      ...listed,
+      ...channel,
+      approvalsRequired: 2,
+      escalateAfterSeconds: 900,
+      breakGlass: { maxSeconds: 3600 },
+    }],
+  }).profiles;
+  assertEquals([
+    two.approvalsRequired,
+    two.escalateAfterSeconds,
+    two.breakGlass,
+  ], [2, 900, { maxSeconds: 3600 }]);
+});
