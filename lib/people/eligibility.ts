@@ -90,7 +90,7 @@ export function accountApproveProblem(
 ): string | null {
   const barred = barredAccountText(account);
   return barred
-    ? `${barred}, and only full members of the workspace can approve ${profile.description} access. Choose one of its approvers.`
+    ? `${barred}, and only full members of the workspace can approve ${profile.description} access. Choose someone else.`
     : null;
 }
 
