@@ -153,6 +153,8 @@ async function showExtend(modal: Modal, grantId: string): Promise<void> {
     grantId,
     userId,
     config,
+    undefined,
+    client,
   );
   if (!found.ok) {
     await showList(modal, `:warning: ${found.why}`);
@@ -282,7 +284,14 @@ export default SlackFunction(
     const grantId = grantIdOf(view.private_metadata);
     if (!grantId) return unreadable;
     const store = new RequestStore(client);
-    const found = await findExtensionTarget(store, grantId, user.id, config);
+    const found = await findExtensionTarget(
+      store,
+      grantId,
+      user.id,
+      config,
+      undefined,
+      client,
+    );
     if (!found.ok) return formError(FIELD.reason, found.why);
     let form;
     try {

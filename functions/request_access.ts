@@ -9,7 +9,11 @@ import {
   validateRequestForm,
 } from "../lib/requests/mod.ts";
 import { approverField } from "../lib/review/mod.ts";
-import { lookupPerson } from "../lib/people/mod.ts";
+import {
+  eligibleProfiles,
+  lookupPerson,
+  openProfiles,
+} from "../lib/people/mod.ts";
 import {
   credentialsMissingView,
   REQUEST_FORM_CALLBACK_ID,
@@ -61,12 +65,19 @@ export const RequestAccessFunction = DefineFunction({
   },
 });
 
-/** The form for a profile, with its approvers looked up. */
+/**
+ * The form for a profile, with its approvers looked up, listing only the
+ * profiles the requester may ask for (a chosen one they may not is dropped).
+ */
 async function formFor(
   client: SlackClient,
-  profile: Profile | undefined,
+  chosen: Profile | undefined,
   requesterId: string,
 ) {
+  const eligible = await eligibleProfiles(client, config.profiles, requesterId);
+  const profile = chosen && eligible.profiles.includes(chosen)
+    ? chosen
+    : undefined;
   const [approver, requester] = await Promise.all([
     profile
       ? approverField(client, profile, requesterId)
@@ -74,7 +85,7 @@ async function formFor(
     lookupPerson(client, requesterId),
   ]);
   return requestFormView({
-    profiles: config.profiles,
+    ...eligible,
     profile,
     approver,
     requesterId,
@@ -117,12 +128,15 @@ export default SlackFunction(
     }
     // Open first: the pointer expires about 3 s after the click, so nothing
     // that waits on the network may come before this call.
-    const only = config.profiles.length === 1 ? config.profiles[0] : undefined;
+    // Until the requester is looked up, only profiles without a requester
+    // list are shown (then, in the update, those they may ask for).
+    const open = openProfiles(config.profiles);
+    const only = config.profiles.length === 1 ? open[0] : undefined;
     const opened = await openView(
       client,
       pointer,
       requestFormView({
-        profiles: config.profiles,
+        profiles: open,
         profile: only,
         approver: { kind: "loading" },
         requesterId,
@@ -130,14 +144,12 @@ export default SlackFunction(
       }),
     );
     if (!opened.ok) return notOpened(opened, "the request form");
-    if (only) {
-      await updateView(
-        client,
-        opened.view.id,
-        await formFor(client, only, requesterId),
-        opened.view.hash,
-      );
-    }
+    await updateView(
+      client,
+      opened.view.id,
+      await formFor(client, only, requesterId),
+      opened.view.hash,
+    );
     // The form is open; while the person reads it, make sure the device
     // picker's cache is fresh so their keystrokes never wait on Tailscale.
     try {

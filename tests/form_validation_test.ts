@@ -167,7 +167,7 @@ Deno.test("a deleted Slack user cannot be the approver", async () => {
     const errors = await submitErrors(app);
     assertEquals(
       errors["approver:custom:prodAccess"],
-      "That approver could not be found in Slack.",
+      "Gary Gone has a deactivated Slack account, and only full members of the workspace can approve Production access. Choose someone else.",
     );
   });
 });

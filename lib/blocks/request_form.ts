@@ -37,6 +37,8 @@ export type RequestFormInput = {
   /** Kept in the view so each picker keystroke need not look it up. */
   requesterEmail?: string;
   now: Date;
+  /** Why the requester may request nothing (with `profiles` empty). */
+  refusal?: string;
 };
 
 /** What the form keeps in its private_metadata. */
@@ -50,8 +52,16 @@ export function profileBlockId(field: string, profile: Profile): string {
 /** The request modal for the given state. */
 export function requestFormView(input: RequestFormInput): ModalView {
   const { profile } = input;
-  const blocks: Block[] = [profileBlock(input.profiles, profile)];
-  if (profile && input.approver.kind === "nobody") {
+  // A select with no options is invalid Block Kit: say why there are none.
+  const some = input.profiles.length > 0;
+  const blocks: Block[] = [
+    some
+      ? profileBlock(input.profiles, profile)
+      : noProfilesBlock(input.refusal),
+  ];
+  if (!some) {
+    // Nothing to choose, so nothing more to fill in (and nothing to send).
+  } else if (profile && input.approver.kind === "nobody") {
     blocks.push({
       type: "section",
       block_id: "nobody_can_approve",
@@ -81,7 +91,7 @@ export function requestFormView(input: RequestFormInput): ModalView {
     type: "modal",
     callback_id: REQUEST_FORM_CALLBACK_ID,
     title: plain("Request access"),
-    submit: plain("Send request"),
+    ...(some ? { submit: plain("Send request") } : {}),
     close: plain("Cancel"),
     // The workflow waits on this form; closing it must end the step.
     notify_on_close: true,
@@ -116,6 +126,24 @@ function profileBlock(profiles: readonly Profile[], chosen?: Profile): Block {
         : {}),
     },
   };
+}
+
+/** In place of the profile list: none yet (being looked up), or why none. */
+function noProfilesBlock(refusal?: string): Block {
+  return refusal
+    ? {
+      type: "section",
+      block_id: "nothing_to_request",
+      text: { type: "mrkdwn", text: `:warning: ${escapeMrkdwn(refusal)}` },
+    }
+    : {
+      type: "context",
+      block_id: "profiles_loading",
+      elements: [{
+        type: "mrkdwn",
+        text: "_Looking up what you may request…_",
+      }],
+    };
 }
 
 /** A group profile has no device: say what it does instead. */

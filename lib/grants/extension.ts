@@ -16,6 +16,8 @@ import {
   requireExpiry,
   targetOf,
 } from "../requests/mod.ts";
+import { checkRequester } from "../people/mod.ts";
+import type { SlackClient } from "../context.ts";
 import { targetName } from "./target.ts";
 
 /** Whether a record is a live grant (not an extension's own record). */
@@ -115,14 +117,23 @@ export function extensionTarget(
   return { ok: true, target, record };
 }
 
-/** {@linkcode extensionTarget} for the grant stored as `grantId`. */
+/**
+ * {@linkcode extensionTarget} for the grant stored as `grantId`; with
+ * `client`, also whether `userId` may still request its profile (see
+ * `checkRequester`): someone taken off its requesters, or whose account
+ * became a guest's, cannot extend it.
+ */
 export async function findExtensionTarget(
   store: Pick<RequestStore, "get">,
   grantId: string,
   userId: string,
   config: Config,
   now?: Date,
+  client?: SlackClient,
 ): Promise<ExtensionTarget> {
   const record = await store.get(grantId);
-  return extensionTarget(record, userId, config, now ?? new Date());
+  const found = extensionTarget(record, userId, config, now ?? new Date());
+  if (!found.ok || !client) return found;
+  const why = await checkRequester(client, found.target.profile, userId);
+  return why ? { ok: false, why } : found;
 }

@@ -29,6 +29,7 @@ import {
   type TypedRecord,
   withEvent,
 } from "../requests/mod.ts";
+import { loginStatusProblem } from "../people/mod.ts";
 import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
 import type { Deadline } from "../slack/mod.ts";
 import { type SlackClient } from "../context.ts";
@@ -66,6 +67,17 @@ export async function joinGroup(
   let current = record;
   try {
     const { group, login } = requireGroup(record);
+    // Asked again at grant time: the account may have been suspended since
+    // the request. A resumed write that may have happened is finished as is.
+    if (record.membership !== "adding") {
+      const status = await loginStatusProblem(
+        ctx.tailscale,
+        login,
+        group,
+        "The",
+      );
+      if (status) throw new Error(status);
+    }
     const result = await addToGroup(ctx.tailscale, group, login, async () => {
       current = withEvent(
         { ...current, membership: "adding" },

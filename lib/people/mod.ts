@@ -5,6 +5,8 @@
  *
  * @module
  */
+export * from "./eligibility.ts";
 export * from "./logins.ts";
 export * from "./override_rules.ts";
 export * from "./slack_people.ts";
+export * from "./tailnet_status.ts";

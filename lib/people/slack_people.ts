@@ -8,6 +8,19 @@ import { z } from "zod";
 import { errorText } from "../text.ts";
 import type { SlackClient } from "../context.ts";
 
+/**
+ * What kind of Slack account someone is, as users.info says: a full
+ * `member`, a `guest` (`is_restricted` or `is_ultra_restricted`), an
+ * `app_user` (`is_app_user`), a `bot` (`is_bot`) or `deactivated`
+ * (`deleted`), the first that applies from the last.
+ */
+export type AccountKind =
+  | "member"
+  | "guest"
+  | "app_user"
+  | "bot"
+  | "deactivated";
+
 /** A Slack user as the app needs to know them. */
 export type SlackPerson = {
   id: string;
@@ -15,7 +28,12 @@ export type SlackPerson = {
   email?: string;
   tz?: string;
   tzOffset?: number;
+  /** Absent where a person was made without users.info: a member. */
+  kind?: AccountKind;
 };
+
+/** A Slack user with the kind of account they are always known. */
+export type SlackAccount = SlackPerson & { kind: AccountKind };
 
 const SlackUserSchema = z.object({
   id: z.string(),
@@ -23,6 +41,9 @@ const SlackUserSchema = z.object({
   real_name: z.string().optional(),
   deleted: z.boolean().optional(),
   is_bot: z.boolean().optional(),
+  is_app_user: z.boolean().optional(),
+  is_restricted: z.boolean().optional(),
+  is_ultra_restricted: z.boolean().optional(),
   tz: z.string().optional(),
   tz_offset: z.number().optional(),
   profile: z.object({
@@ -32,12 +53,27 @@ const SlackUserSchema = z.object({
   }).optional(),
 });
 
-/** Turns a `users.info` / `users.lookupByEmail` user into a person, or null for deleted users and bots. */
-export function toPerson(user: unknown): SlackPerson | null {
+/** The kind of account a user object describes (see {@linkcode AccountKind}). */
+function kindOf(u: z.output<typeof SlackUserSchema>): AccountKind {
+  if (u.deleted) return "deactivated";
+  if (u.is_bot) return "bot";
+  if (u.is_app_user) return "app_user";
+  if (u.is_restricted || u.is_ultra_restricted) return "guest";
+  return "member";
+}
+
+/**
+ * Turns a `users.info` / `users.lookupByEmail` user into an account of any
+ * kind, or null when it is not shaped like one.
+ *
+ * @example
+ * ```ts
+ * toAccount({ id: "U1", is_restricted: true })?.kind; // "guest"
+ * ```
+ */
+export function toAccount(user: unknown): SlackAccount | null {
   const parsed = SlackUserSchema.safeParse(user);
-  if (!parsed.success || parsed.data.deleted || parsed.data.is_bot) {
-    return null;
-  }
+  if (!parsed.success) return null;
   const u = parsed.data;
   return {
     id: u.id,
@@ -46,36 +82,61 @@ export function toPerson(user: unknown): SlackPerson | null {
     email: u.profile?.email?.toLowerCase(),
     tz: u.tz,
     tzOffset: u.tz_offset,
+    kind: kindOf(u),
   };
 }
 
+/** Turns a `users.info` / `users.lookupByEmail` user into a person, or null for deleted users and bots. */
+export function toPerson(user: unknown): SlackAccount | null {
+  return usable(toAccount(user));
+}
+
+/** The account unless it is deactivated or a bot (no person to deal with). */
+function usable(account: SlackAccount | null): SlackAccount | null {
+  return account && account.kind !== "deactivated" && account.kind !== "bot"
+    ? account
+    : null;
+}
+
 /** Looks a user up by ID; null when Slack does not know them (or fails). */
-export function lookupPerson(
+export async function lookupPerson(
   client: SlackClient,
   userId: string,
-): Promise<SlackPerson | null> {
+): Promise<SlackAccount | null> {
+  return usable(await lookupAccount(client, userId));
+}
+
+/**
+ * Looks a user up by ID whatever their account (deactivated and bots
+ * included, to say why they cannot take part); null when Slack does not
+ * know them (or fails).
+ */
+export function lookupAccount(
+  client: SlackClient,
+  userId: string,
+): Promise<SlackAccount | null> {
   // One event asks about the same people several times (the approver's
   // check, the grant's comment, the messages): one users.info each.
   let known = lookups.get(client);
   if (!known) lookups.set(client, known = new Map());
   let found = known.get(userId);
-  if (!found) known.set(userId, found = fetchPerson(client, userId));
+  if (!found) known.set(userId, found = fetchAccount(client, userId));
   return found;
 }
 
 /** People already looked up, per client (that is, per event). */
 const lookups = new WeakMap<
   SlackClient,
-  Map<string, Promise<SlackPerson | null>>
+  Map<string, Promise<SlackAccount | null>>
 >();
 
-async function fetchPerson(
+async function fetchAccount(
   client: SlackClient,
   userId: string,
-): Promise<SlackPerson | null> {
+): Promise<SlackAccount | null> {
   try {
     const res = await client.users.info({ user: userId });
-    return res.ok ? toPerson(res.user) : null;
+    return res.ok ? toAccount(res.user) : null;
   } catch (e) {
     console.warn(`users.info failed: ${errorText(e)}`);
     return null;

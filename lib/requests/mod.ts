@@ -8,6 +8,7 @@
 export * from "./access_request.ts";
 export * from "./claim.ts";
 export { RecordError } from "./datastore_calls.ts";
+export * from "./group_access.ts";
 export { INDEX_GRACE_MS, INDEX_MARKER } from "./live_index.ts";
 export * from "./record.ts";
 export * from "./record_fields.ts";

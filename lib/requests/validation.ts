@@ -17,17 +17,12 @@ import { type Config, findProfile, type Profile } from "../config_schema.ts";
 import { MAX_REASON_LENGTH } from "../blocks/mod.ts";
 import { checkDevice, PICKER_ERROR_VALUE } from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
-import { lookupPerson, resolveLogin } from "../people/mod.ts";
-import { missingGroupText, readGroup } from "../policy/mod.ts";
+import { checkRequester, lookupAccount, lookupPerson } from "../people/mod.ts";
 import { approverGroupMembers, approverProblem } from "../review/mod.ts";
 import type { Field, FieldErrors, FormState } from "../slack/mod.ts";
-import type {
-  ClientResult,
-  Device,
-  TailscaleClient,
-} from "../tailscale/mod.ts";
-import { errorText } from "../text.ts";
+import type { ClientResult, Device } from "../tailscale/mod.ts";
 import type { SlackClient } from "../context.ts";
+import { checkGroupAccess } from "./group_access.ts";
 
 /** The request form's message for a missing reason. */
 export const REASON_MISSING = "Say why you need access.";
@@ -105,8 +100,9 @@ export async function checkApprover(
   approverId: string,
 ): Promise<string | null> {
   if (!approverId) return APPROVER_MISSING;
+  // Any account, so that a deactivated one or a bot is named for what it is.
   const [person, members] = await Promise.all([
-    lookupPerson(client, approverId),
+    lookupAccount(client, approverId),
     approverGroupMembers(client, profile),
   ]);
   return approverProblem(profile, requesterId, person, members);
@@ -139,14 +135,17 @@ function problemsOf(all: Record<Field, string | null>): FieldErrors {
 
 /**
  * The request form's rules, given what the approver lookup found
- * (`approver`: {@linkcode checkApprover}'s answer for the chosen one).
- * An unknown profile is the only problem reported; so is a form that
- * showed nobody can approve (it has no other fields).
+ * (`approver`: {@linkcode checkApprover}'s answer for the chosen one) and
+ * why the requester may not ask for the chosen profile (`requester`, see
+ * `checkRequester`; null when they may). An unknown profile is the only
+ * problem reported; so is one the requester may not ask for, and a form
+ * that showed nobody can approve (it has no other fields).
  */
 export function requestFormRules(
   form: FormState,
   config: Config,
   approver: string | null,
+  requester: string | null = null,
 ): FormCheck {
   const v = form.values;
   const profile = v.profile ? findProfile(config, v.profile) : undefined;
@@ -160,6 +159,9 @@ export function requestFormRules(
       },
     };
   }
+  // A profile the form never offered them (a forged submission, or one
+  // they were removed from since) is refused whatever else was sent.
+  if (requester) return { ok: false, errors: { profile: requester } };
   if (!form.blockIds.approver) {
     // The form showed why nobody can approve; it has no other fields.
     return {
@@ -212,88 +214,19 @@ export async function validateRequestForm(
 ): Promise<FormCheck> {
   const chosen = form.values.profile;
   const profile = chosen ? findProfile(config, chosen) : undefined;
-  const approver = profile && form.blockIds.approver
-    ? await checkApprover(
-      client,
-      profile,
-      requesterId,
-      form.values.approver ?? "",
-    )
-    : null;
-  return requestFormRules(form, config, approver);
+  const [approver, requester] = await Promise.all([
+    profile && form.blockIds.approver
+      ? checkApprover(client, profile, requesterId, form.values.approver ?? "")
+      : null,
+    profile ? checkRequester(client, profile, requesterId) : null,
+  ]);
+  return requestFormRules(form, config, approver, requester);
 }
 
 /** What a checked target adds to the request. */
 export type TargetCheck =
   | { ok: true; device?: Device; login?: string }
   | { ok: false; errors: FieldErrors };
-
-/** The login a group grant adds, or why there is none to add. */
-export type GroupAccess =
-  | { ok: true; login: string }
-  | { ok: false; problem: string };
-
-/**
- * Whether a group profile can go ahead for the requester with `email`,
- * given what Tailscale said: the group must exist in the policy file
- * (reported, never created), and the email must have resolved to a
- * Tailscale `login`.
- *
- * @example
- * ```ts
- * groupAccess("group:oncall", "ann@example.com", "ann@corp", true);
- * // { ok: true, login: "ann@corp" }
- * ```
- */
-export function groupAccess(
-  group: string,
-  email: string,
-  login: string | null,
-  groupExists: boolean,
-): GroupAccess {
-  if (!groupExists) return { ok: false, problem: missingGroupText(group) };
-  if (login === null) {
-    return {
-      ok: false,
-      problem:
-        `No Tailscale user has the login ${email}, so the app does not know whom to add to \`${group}\`. If your Tailscale login is different, ask a tailnet admin to set it with the “Tailscale login overrides” shortcut.`,
-    };
-  }
-  return { ok: true, login };
-}
-
-/**
- * The Tailscale login a group profile would add for the requester, or why
- * it cannot go ahead: no email in Slack, no login for it, or no such group
- * in the policy file.
- */
-async function checkGroupAccess(
-  tailscale: TailscaleClient,
-  client: SlackClient,
-  config: Config,
-  group: string,
-  email: string | undefined,
-): Promise<GroupAccess> {
-  if (!email) {
-    return {
-      ok: false,
-      problem:
-        "Your Slack profile has no email, so your Tailscale login cannot be found. Ask a tailnet admin to set it with the “Tailscale login overrides” shortcut.",
-    };
-  }
-  try {
-    const [resolved, members] = await Promise.all([
-      resolveLogin(client, tailscale, config, email),
-      readGroup(tailscale, group),
-    ]);
-    return groupAccess(group, email, resolved?.login ?? null, members !== null);
-  } catch (e) {
-    return {
-      ok: false,
-      problem: `Could not check your access with Tailscale: ${errorText(e)}`,
-    };
-  }
-}
 
 /**
  * Checks what a valid form would grant on, with Tailscale: for a group

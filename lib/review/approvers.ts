@@ -6,8 +6,14 @@
  */
 import type { Profile } from "../config_schema.ts";
 import type { SlackClient } from "../context.ts";
-import { lookupPerson, type SlackPerson, toPerson } from "../people/mod.ts";
-import { errorText } from "../text.ts";
+import {
+  accountApproveProblem,
+  barredAccountText,
+  lookupPerson,
+  type SlackPerson,
+  toPerson,
+  usergroupMembers,
+} from "../people/mod.ts";
 
 /** Radio buttons can show at most this many approvers. */
 export const MAX_RADIO_APPROVERS = 10;
@@ -33,8 +39,12 @@ export async function approverField(
 ): Promise<ApproverField> {
   const emails = profile.approverEmails ?? [];
   const groups = profile.approverGroups ?? [];
+  // A guest who may request never approves, not even their own request.
+  const requester = await lookupPerson(client, requesterId);
+  const canSelfApprove = profile.canSelfApprove &&
+    !(requester && accountApproveProblem(requester, profile));
   if (emails.length === 0 && groups.length === 0) {
-    return profile.canSelfApprove
+    return canSelfApprove
       ? { kind: "self" }
       : { kind: "picker", restricted: false };
   }
@@ -53,13 +63,10 @@ export async function approverField(
   const fromGroups = await Promise.all(
     members.map((id) => lookupPerson(client, id)),
   );
-  const people: SlackPerson[] = [];
-  for (const p of [...found, ...fromGroups]) {
-    if (p && !people.some((q) => q.id === p.id)) people.push(p);
-  }
+  const { people, barred } = offered([...found, ...fromGroups], profile);
   const notFound = emails.filter((_, i) => found[i] === null);
   const approvers = people.filter((p) =>
-    profile.canSelfApprove || p.id !== requesterId
+    canSelfApprove || p.id !== requesterId
   );
   if (approvers.length > 0) {
     return { kind: "choices", approvers, notFound };
@@ -70,6 +77,16 @@ export async function approverField(
       reason:
         `You are the only approver configured for ${profile.description}, and this profile does not allow self-approval. ` +
         "Ask a tailnet admin to add another approver to `approverEmails` in config.ts.",
+    };
+  }
+  if (barred.length > 0) {
+    return {
+      kind: "nobody",
+      reason:
+        `None of the approvers configured for ${profile.description} may approve: ${
+          barred.map(barredAccountText).join("; ")
+        }, and only full members of the workspace approve. ` +
+        "Ask a tailnet admin to fix `approverEmails` or `approverGroups` in config.ts.",
     };
   }
   return {
@@ -83,6 +100,23 @@ export async function approverField(
 }
 
 /**
+ * The people found, once each, split into those who may approve and those
+ * whose account bars them (guests and app users: never offered).
+ */
+function offered(
+  found: readonly (SlackPerson | null)[],
+  profile: Profile,
+): { people: SlackPerson[]; barred: SlackPerson[] } {
+  const people: SlackPerson[] = [];
+  const barred: SlackPerson[] = [];
+  for (const p of found) {
+    if (!p || [...people, ...barred].some((q) => q.id === p.id)) continue;
+    (accountApproveProblem(p, profile) ? barred : people).push(p);
+  }
+  return { people, barred };
+}
+
+/**
  * Checks a chosen approver against the profile, as the form's submission
  * handler must (the form only helps). Returns an error sentence, or null.
  */
@@ -93,6 +127,8 @@ export function approverProblem(
   groupMembers: ReadonlySet<string> = new Set(),
 ): string | null {
   if (!approver) return "That approver could not be found in Slack.";
+  const account = accountApproveProblem(approver, profile);
+  if (account) return account;
   if (approver.id === requesterId && !profile.canSelfApprove) {
     return `You cannot approve your own access to ${profile.description}. Choose someone else.`;
   }
@@ -114,22 +150,9 @@ export function approverProblem(
  * from Slack now: membership counts when someone decides, not when the
  * request was made. A group Slack cannot list contributes nobody.
  */
-export async function approverGroupMembers(
+export function approverGroupMembers(
   client: SlackClient,
   profile: Profile,
 ): Promise<Set<string>> {
-  const members = new Set<string>();
-  for (const usergroup of profile.approverGroups ?? []) {
-    try {
-      const res = await client.usergroups.users.list({ usergroup });
-      if (!res.ok) {
-        console.error(`usergroups.users.list ${usergroup}: ${res.error}`);
-        continue;
-      }
-      for (const id of (res.users ?? []) as string[]) members.add(id);
-    } catch (e) {
-      console.error(`usergroups.users.list ${usergroup}: ${errorText(e)}`);
-    }
-  }
-  return members;
+  return usergroupMembers(client, profile.approverGroups ?? []);
 }

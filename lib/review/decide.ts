@@ -14,7 +14,7 @@ import {
   type RequestRecord,
   type TypedRecord,
 } from "../requests/mod.ts";
-import { lookupPerson } from "../people/mod.ts";
+import { lookupAccount } from "../people/mod.ts";
 import { noticeMessage, type Outcome } from "../blocks/mod.ts";
 import { findProfile, type Profile } from "../config_schema.ts";
 import type { ResolvedRequest } from "../grants/mod.ts";
@@ -164,8 +164,9 @@ async function deciderProblem(
   record: RequestRecord,
   actor: string,
 ): Promise<string | null> {
+  // Any account: a deactivated one or a bot is refused for what it is.
   const [person, members] = await Promise.all([
-    lookupPerson(ctx.client, actor),
+    lookupAccount(ctx.client, actor),
     approverGroupMembers(ctx.client, profile),
   ]);
   return approverProblem(profile, record.requester, person, members);

@@ -6,7 +6,7 @@
  * @module
  */
 import { type RequestRecord, snapshotOf } from "../requests/mod.ts";
-import { lookupPerson } from "../people/mod.ts";
+import { checkRequester, lookupPerson } from "../people/mod.ts";
 import { findProfile, type Profile } from "../config_schema.ts";
 import type { ResolvedRequest } from "../grants/mod.ts";
 import { invalidateDeviceIndex } from "../devices/mod.ts";
@@ -28,6 +28,26 @@ import {
   policyUnreadableText,
   profileGoneText,
 } from "./sentences.ts";
+
+/**
+ * Why the record's requester may no longer ask for its profile (their
+ * account, the profile's requester list, both read now), as the sentence
+ * that ends it; null when they may, or when Slack could not say who they
+ * are (the submission checked them; a failed lookup ends nothing).
+ */
+async function requesterRefusal(
+  ctx: DecisionContext,
+  profile: Profile,
+  record: RequestRecord,
+): Promise<string | null> {
+  const problem = await checkRequester(
+    ctx.client,
+    profile,
+    record.requester,
+    null,
+  );
+  return problem ? `This request was refused: ${problem}` : null;
+}
 
 /** A request read afresh, or why it cannot go ahead (a sentence). */
 export type Resolution =
@@ -52,6 +72,11 @@ export async function resolveRecord(
   if (!profile) {
     return { ok: false, message: profileGoneText(record.attribute) };
   }
+  // Before anything is granted: may the requester still ask for it?
+  const refused = describeOnly
+    ? null
+    : await requesterRefusal(ctx, profile, record);
+  if (refused) return { ok: false, message: refused };
   const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (!built.ok) {
     return { ok: false, message: notConnectedText(built.missing) };

@@ -75,6 +75,11 @@ function userJson(u: FakeSlackUser): Reply {
     real_name: u.real_name,
     deleted: u.deleted ?? false,
     is_bot: u.is_bot ?? false,
+    is_app_user: u.is_app_user ?? false,
+    // Slack sends both flags for every user; a single-channel guest is
+    // restricted too.
+    is_restricted: !!(u.is_restricted || u.is_ultra_restricted),
+    is_ultra_restricted: u.is_ultra_restricted ?? false,
     tz: u.tz,
     tz_label: u.tz_label,
     tz_offset: u.tz_offset,

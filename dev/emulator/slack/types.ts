@@ -17,6 +17,12 @@ export type FakeSlackUser = {
   tz_offset: number;
   deleted?: boolean;
   is_bot?: boolean;
+  /** A multi-channel guest (single-channel guests have both flags). */
+  is_restricted?: boolean;
+  /** A single-channel guest. */
+  is_ultra_restricted?: boolean;
+  /** An app user (Slack's `is_app_user`). */
+  is_app_user?: boolean;
 };
 
 /** A channel; `is_member` says whether the bot is in it. */
