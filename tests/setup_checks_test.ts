@@ -497,14 +497,14 @@ sdkTest(
 );
 
 sdkTest(
-  "Slack: a bot user as approver is ✗; a private channel with the app in it is ✓",
+  "Slack: a bot or a guest as approver is ✗; a private channel with the app in it is ✓",
   async () => {
     const checks = await checksFor({
       profiles: [
         {
           description: "Production",
           attribute: "custom:prodAccess",
-          approverEmails: ["robot@example.com"],
+          approverEmails: ["robot@example.com", "gus@example.com"],
           notifyChannel: "G0INSIDE01",
         },
       ],
@@ -518,6 +518,15 @@ sdkTest(
           tz_label: "UTC",
           tz_offset: 0,
           is_bot: true,
+        }, {
+          id: "U0GUEST01",
+          name: "gus",
+          real_name: "Gus Guest",
+          email: "gus@example.com",
+          tz: "UTC",
+          tz_label: "UTC",
+          tz_offset: 0,
+          is_restricted: true,
         }],
         channels: [
           { id: "G0INSIDE01", name: "ops", is_private: true, is_member: true },
@@ -532,7 +541,12 @@ sdkTest(
     lineWith(
       checks,
       "fail",
-      "robot@example.com: approver for Production: this is a bot or app user",
+      "robot@example.com: approver for Production: this is a bot, who cannot click Approve",
+    );
+    lineWith(
+      checks,
+      "fail",
+      "gus@example.com: approver for Production: this is a guest account",
     );
   },
 );

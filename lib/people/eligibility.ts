@@ -20,7 +20,6 @@ import {
 /** The kinds of account that are not a full member, as a sentence starts. */
 const NOT_MEMBERS: Record<Exclude<AccountKind, "member">, string> = {
   guest: "Guest accounts",
-  app_user: "App users",
   bot: "Bots",
   deactivated: "Deactivated accounts",
 };
@@ -66,7 +65,6 @@ export function barredAccountText(account: SlackPerson): string | null {
   if (!account.kind || account.kind === "member") return null;
   const what = {
     guest: "is a guest account",
-    app_user: "is an app user",
     bot: "is a bot",
     deactivated: "has a deactivated Slack account",
   }[account.kind];

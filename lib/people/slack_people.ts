@@ -10,14 +10,15 @@ import type { SlackClient } from "../context.ts";
 
 /**
  * What kind of Slack account someone is, as users.info says: a full
- * `member`, a `guest` (`is_restricted` or `is_ultra_restricted`), an
- * `app_user` (`is_app_user`), a `bot` (`is_bot`) or `deactivated`
- * (`deleted`), the first that applies from the last.
+ * `member`, a `guest` (`is_restricted` or `is_ultra_restricted`), a `bot`
+ * (`is_bot`, which apps' bot users are) or `deactivated` (`deleted`), the
+ * first that applies from the last. `is_app_user` is not a kind: Slack's
+ * user type describes it as "an authorized user of the calling app", a
+ * person who may well request or approve.
  */
 export type AccountKind =
   | "member"
   | "guest"
-  | "app_user"
   | "bot"
   | "deactivated";
 
@@ -41,7 +42,6 @@ const SlackUserSchema = z.object({
   real_name: z.string().optional(),
   deleted: z.boolean().optional(),
   is_bot: z.boolean().optional(),
-  is_app_user: z.boolean().optional(),
   is_restricted: z.boolean().optional(),
   is_ultra_restricted: z.boolean().optional(),
   tz: z.string().optional(),
@@ -57,7 +57,6 @@ const SlackUserSchema = z.object({
 function kindOf(u: z.output<typeof SlackUserSchema>): AccountKind {
   if (u.deleted) return "deactivated";
   if (u.is_bot) return "bot";
-  if (u.is_app_user) return "app_user";
   if (u.is_restricted || u.is_ultra_restricted) return "guest";
   return "member";
 }

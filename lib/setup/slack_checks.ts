@@ -8,6 +8,7 @@
  */
 import type { Config } from "../config_schema.ts";
 import type { SlackClient } from "../context.ts";
+import { toAccount } from "../people/mod.ts";
 import { errorText } from "../text.ts";
 import { lineIn, type SetupCheck } from "./report.ts";
 
@@ -123,27 +124,32 @@ async function person(
         }`,
     );
   }
-  const user = res.user as {
-    deleted?: boolean;
-    is_bot?: boolean;
-    is_app_user?: boolean;
-    real_name?: string;
-  };
-  if (user?.deleted) {
+  // The same reading of the account as at a click (lib/people).
+  const account = toAccount(res.user);
+  if (account?.kind === "deactivated") {
     return line(
       "fail",
       email,
       `${role}: the Slack account is deactivated: fix ${field} in config.ts`,
     );
   }
-  if (user?.is_bot || user?.is_app_user) {
+  if (account?.kind === "bot") {
     return line(
       "fail",
       email,
-      `${role}: this is a bot or app user, who cannot click Approve: fix ` +
+      `${role}: this is a bot, who cannot click Approve: fix ` +
         `${field} in config.ts`,
     );
   }
+  if (account?.kind === "guest" && role !== "admin") {
+    return line(
+      "fail",
+      email,
+      `${role}: this is a guest account, and only full members of the ` +
+        `workspace approve: fix ${field} in config.ts`,
+    );
+  }
+  const user = res.user as { real_name?: string };
   return line(
     "ok",
     email,
