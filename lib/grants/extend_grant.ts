@@ -7,6 +7,7 @@
  */
 import {
   expiryOf,
+  isScheduledGrant,
   type RequestRecord,
   requireField,
   scheduleOf,
@@ -18,6 +19,7 @@ import type { Profile } from "../config_schema.ts";
 import { formatDuration } from "../durations.ts";
 import { errorText } from "../text.ts";
 import { extensionProblem } from "./group_grants.ts";
+import { extendScheduled } from "./scheduled_grant.ts";
 import { cancelEvents, grantEvents, scheduleEvents } from "./schedule.ts";
 import {
   failedGrant,
@@ -55,10 +57,12 @@ export function extensionRefusal(
   // is not taken to be over.
   const end = expiryOf(original);
   if (
-    original.state !== "granted" ||
+    !["granted", "scheduled"].includes(original.state) ||
     (end !== null && end.getTime() <= now.getTime())
   ) return NOTHING_TO_EXTEND;
-  const limit = Date.parse(original.granted_at ?? original.created_at) +
+  const limit = Date.parse(
+    original.granted_at ?? original.starts_at ?? original.created_at,
+  ) +
     profile.maxExtendedSeconds * 1000;
   if (planned.getTime() <= limit + 1000) return null;
   return `Extending by ${
@@ -93,6 +97,9 @@ export async function writeApprovedExtension(
     if (!original) return failedGrant(record, NOTHING_TO_EXTEND, now);
     const refusal = extensionRefusal(record, original, r.profile, planned, now);
     if (refusal) return failedGrant(record, refusal, now);
+    if (isScheduledGrant(original)) {
+      return await extendScheduled(ctx, record, original, planned, now);
+    }
     let already = false;
     if (r.target.kind === "group") {
       const problem = await extensionProblem(r.tailscale, original);

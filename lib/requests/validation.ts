@@ -28,6 +28,7 @@ import type {
 } from "../tailscale/mod.ts";
 import { errorText } from "../text.ts";
 import type { SlackClient } from "../context.ts";
+import { startProblem } from "./start.ts";
 
 /** The request form's message for a missing reason. */
 export const REASON_MISSING = "Say why you need access.";
@@ -177,6 +178,7 @@ export function requestFormRules(
     duration: durationProblem(durationSeconds, profile),
     approver: v.approver ? approver : APPROVER_MISSING,
     reason: reasonProblem(reason),
+    start: startProblem(v.start),
   });
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
