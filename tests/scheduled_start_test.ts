@@ -97,7 +97,12 @@ Deno.test("approved before its start: nothing in Tailscale until the start, then
     assertIncludes(textIn(app, bob), "Approved, starts later");
     // Just before the start: still nothing granted.
     await app.platform.advanceClock(2 * HOUR - 5 * MINUTE);
+    // Its trigger delivered early (as a stray delivery could be) is moot.
+    const [startTrigger] = triggersFor(app, "start");
+    await app.platform.runTrigger(startTrigger);
     assertEquals(prodAttribute(app), undefined);
+    assertEquals(recordOf(app, record.id).history.at(-1)?.event, "notified");
+    assertEquals(triggersFor(app, "start").length, 1, "no second start");
     assertEquals(attributeWrites(app).length, 0);
     await app.platform.advanceClock(6 * MINUTE);
     const granted = recordOf(app, record.id);
@@ -106,6 +111,9 @@ Deno.test("approved before its start: nothing in Tailscale until the start, then
     assertEquals(prodExpiry(app), startMs + HOUR, "ends at start + duration");
     assertIncludes(textIn(app, alice), "is active until");
     assertIncludes(textIn(app, "C0NOTIFY01"), "Production");
+    // Delivered again after the start: it grants once.
+    await app.platform.runTrigger(startTrigger);
+    assertEquals(attributeWrites(app).length, 1);
     await app.platform.advanceClock(HOUR);
     assertEquals(recordOf(app, record.id).state, "expired");
     assertEquals(prodAttribute(app), undefined);

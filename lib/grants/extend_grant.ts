@@ -97,10 +97,17 @@ export async function writeApprovedExtension(
     if (!original) return failedGrant(record, NOTHING_TO_EXTEND, now);
     const refusal = extensionRefusal(record, original, r.profile, planned, now);
     if (refusal) return failedGrant(record, refusal, now);
-    if (isScheduledGrant(original)) {
-      return await extendScheduled(ctx, record, original, planned, now);
-    }
     let already = false;
+    if (isScheduledGrant(original)) {
+      // Not started: nothing in Tailscale yet, only its planned end moves.
+      await extendScheduled(ctx, record, original, planned, now);
+      return grantedExtension(
+        record,
+        planned,
+        now,
+        `extended ${original.id}, not started yet,`,
+      );
+    }
     if (r.target.kind === "group") {
       const problem = await extensionProblem(r.tailscale, original);
       if (problem) return failedGrant(record, problem, now);
@@ -108,24 +115,37 @@ export async function writeApprovedExtension(
       already = await writeAttributeGrant(ctx, record, r, planned, resumed);
     }
     await moveEnd(ctx, original, record, planned, now);
-    return withEvent(
-      {
-        ...record,
-        state: "granted",
-        expires_at: planned.toISOString(),
-        granted_at: now.toISOString(),
-      },
-      "granted",
-      "app",
+    return grantedExtension(
+      record,
+      planned,
       now,
-      `${
-        already ? "found already extended" : "extended"
-      } ${original.id} until ${planned.toISOString()}`,
+      `${already ? "found already extended" : "extended"} ${original.id}`,
     );
   } catch (e) {
     if (isOutOfTime(e)) throw new GrantDeferred(record, errorText(e));
     return failedGrant(record, errorText(e), now);
   }
+}
+
+/** The extension's own record, granted until `planned` (pure). */
+function grantedExtension(
+  record: RequestRecord,
+  planned: Date,
+  now: Date,
+  what: string,
+): RequestRecord {
+  return withEvent(
+    {
+      ...record,
+      state: "granted",
+      expires_at: planned.toISOString(),
+      granted_at: now.toISOString(),
+    },
+    "granted",
+    "app",
+    now,
+    `${what} until ${planned.toISOString()}`,
+  );
 }
 
 /**

@@ -80,13 +80,12 @@ export async function endScheduled(
 
 /**
  * An approved extension of a grant that has not started: the grant's
- * planned end moves to `planned` (its start trigger stays; the grant is
- * written with the new end at the start). Returns the extension's record
- * as granted.
+ * planned end moves to `planned` on its record (its start trigger stays;
+ * the grant is written with the new end at the start).
  *
  * @example
  * ```ts
- * if (original.state === "scheduled") return await extendScheduled(ctx, record, original, planned);
+ * if (original.state === "scheduled") await extendScheduled(ctx, record, original, planned);
  * ```
  */
 export async function extendScheduled(
@@ -95,7 +94,7 @@ export async function extendScheduled(
   original: TypedRecord,
   planned: Date,
   now = new Date(),
-): Promise<RequestRecord> {
+): Promise<void> {
   await ctx.store.put(withEvent(
     { ...original, planned_expiry: planned.toISOString() },
     "extended",
@@ -105,16 +104,4 @@ export async function extendScheduled(
       formatDuration(extension.duration_seconds)
     } until ${planned.toISOString()}, before its start (request ${extension.id})`,
   ));
-  return withEvent(
-    {
-      ...extension,
-      state: "granted",
-      expires_at: planned.toISOString(),
-      granted_at: now.toISOString(),
-    },
-    "granted",
-    "app",
-    now,
-    `extended ${original.id}, not started yet, until ${planned.toISOString()}`,
-  );
 }
