@@ -38,7 +38,7 @@ export const RequestsDatastore = DefineDatastore({
     membership: { type: Schema.types.string },
     duration_seconds: { type: Schema.types.integer },
     reason: { type: Schema.types.string },
-    /** pending → approved → granted → revoked | expired; pending → denied | cancelled | expired; failed. */
+    /** pending → approved → granted → revoked | expired; pending → denied | cancelled | expired; pending → scheduled → approved; failed. */
     state: { type: Schema.types.string },
     created_at: { type: Schema.types.string },
     /** Who decided, when, and the claim that won the decision. */
@@ -82,5 +82,7 @@ export const RequestsDatastore = DefineDatastore({
     /** Whether the request has its item in `live_requests` (written while live). */
     indexed: { type: Schema.types.boolean },
     history: { type: Schema.types.array, items: { type: TransitionType } },
+    /** When the access is to start, if later than its approval (ISO time). */
+    starts_at: { type: Schema.types.string },
   },
 });

@@ -5,6 +5,7 @@ import {
   AccessRequestType,
   checkRequestTarget,
   requestIdFor,
+  startsAtFromForm,
   submitRequest,
   validateRequestForm,
 } from "../lib/requests/mod.ts";
@@ -255,6 +256,8 @@ export default SlackFunction(
       );
       if (!target.ok) return showErrors(form, target.errors);
       const { login } = target;
+      // A start later than now waits for it once approved (see start.ts).
+      const startsAt = startsAtFromForm(form.values.start, new Date());
       const request: AccessRequest = {
         id: await requestIdFor(executionId),
         requester: requesterId,
@@ -264,6 +267,7 @@ export default SlackFunction(
         duration_seconds: choices.durationSeconds,
         approver: choices.approverId,
         reason: choices.reason,
+        ...(startsAt ? { starts_at: startsAt } : {}),
       };
       // Recorded before any message goes out (see submitRequest).
       const failed = await submitRequest(

@@ -387,7 +387,8 @@ const ELEMENTS: Record<string, Rule> = {
   }),
   datetimepicker: obj({
     ...INTERACTIVE,
-    initial_date_time: int({ min: 0 }),
+    // Unix seconds "in the format of 10 digits" (Slack's reference).
+    initial_date_time: int({ min: 1_000_000_000, max: 9_999_999_999 }),
     confirm,
     focus_on_load: bool,
   }),

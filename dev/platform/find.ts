@@ -87,6 +87,11 @@ export function initialState(el: Json): Json {
       return { type: el.type, value: el.initial_value ?? null };
     case "users_select":
       return { type: el.type, selected_user: el.initial_user ?? null };
+    case "datetimepicker":
+      return {
+        type: el.type,
+        selected_date_time: el.initial_date_time ?? null,
+      };
     default:
       return { type: el.type, selected_option: el.initial_option ?? null };
   }

@@ -52,6 +52,8 @@ export type RequestSummary = {
   reason: string;
   /** For an extension: when the access would end if approved. */
   extendsUntil?: Date;
+  /** When the access is to start, if later than its approval. */
+  startsAt?: Date;
 };
 
 /** "on <device>" or "in `group:prod` as `login`". */
@@ -145,7 +147,12 @@ function requestHeadline(s: RequestSummary): string {
     ? `<@${s.requesterId}> asks to *extend* access to ${profile} by ${
       formatDuration(s.durationSeconds)
     }, until ${slackDate(s.extendsUntil)}.`
-    : `<@${s.requesterId}> requests access to ${profile}.`;
+    : `<@${s.requesterId}> requests access to ${profile}${startingText(s)}.`;
+}
+
+/** ", starting <date>" for a request that starts later, else "". */
+function startingText(s: RequestSummary): string {
+  return s.startsAt ? `, starting ${slackDate(s.startsAt)}` : "";
 }
 
 /** The request's summary under its headline, as every message shows it. */
@@ -231,8 +238,8 @@ export function requestSentMessage(
 ): SlackMessage {
   const text = `Your request for access to *${
     escapeMrkdwn(s.profile.description)
-  }* ${onTarget(s.target)} for ${
-    formatDuration(s.durationSeconds)
+  }* ${onTarget(s.target)} for ${formatDuration(s.durationSeconds)}${
+    startingText(s)
   } was sent to <@${s.approverId}>. You will hear here when they decide.`;
   return {
     text: `Your request for ${s.profile.description} was sent to the approver`,

@@ -101,6 +101,13 @@ export type PlainTextInput = ElementBase & {
   max_length?: number;
 };
 
+/** A date and time picker; its state is `selected_date_time` (Unix seconds). */
+export type DatetimePicker = ElementBase & {
+  type: "datetimepicker";
+  /** Unix seconds (10 digits). */
+  initial_date_time?: number;
+};
+
 /** An interactive element, in an `actions` or `input` block or as an accessory. */
 export type BlockElement =
   | Button
@@ -109,7 +116,8 @@ export type BlockElement =
   | ExternalSelect
   | UsersSelect
   | RadioButtons
-  | PlainTextInput;
+  | PlainTextInput
+  | DatetimePicker;
 
 type BlockBase = { block_id?: string };
 

@@ -13,4 +13,5 @@ export * from "./my_access_view.ts";
 export * from "./my_access_forms.ts";
 export * from "./outcome_messages.ts";
 export * from "./request_form.ts";
+export * from "./scheduled_messages.ts";
 export * from "./block_kit.ts";

@@ -105,6 +105,10 @@ function statusLine(status: TailscaleStatus): string | null {
           ? `keeps it until ${slackDate(status.until)}`
           : "keeps it with no expiry"
       }.`;
+    case "starts":
+      return `:calendar: *Starts ${
+        slackDate(status.at)
+      }*: approved, nothing is granted until then.`;
     case "unknown":
       return `:grey_question: Could not check with Tailscale: ${
         escapeMrkdwn(status.error)
@@ -131,7 +135,9 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
       value: g.id,
     });
   }
-  if (g.mine || admin) {
+  if (g.status.kind === "starts" && (g.mine || admin)) {
+    buttons.push(endBeforeStartButton(g));
+  } else if (g.mine || admin) {
     buttons.push({
       type: "button",
       action_id: actionIdOf(MY_ACCESS_ACTIONS.revoke, g.id),
@@ -178,6 +184,30 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
       ]
       : []),
   ];
+}
+
+/** Ends a grant that has not started: Cancel for its own requester. */
+function endBeforeStartButton(g: GrantRow): Button {
+  return {
+    type: "button",
+    action_id: actionIdOf(MY_ACCESS_ACTIONS.revoke, g.id),
+    text: plain(g.mine ? "Cancel" : "Revoke…"),
+    style: "danger",
+    value: g.id,
+    ...(g.mine
+      ? {
+        confirm: {
+          title: plain("Cancel this access?"),
+          text: plain(
+            truncate(`${g.profile} on ${g.device} will not start.`, 300),
+          ),
+          confirm: plain("Cancel it"),
+          deny: plain("Keep it"),
+          style: "danger",
+        },
+      }
+      : {}),
+  };
 }
 
 function pendingBlocks(p: PendingRow): Block[] {

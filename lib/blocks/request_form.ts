@@ -74,6 +74,7 @@ export function requestFormView(input: RequestFormInput): ModalView {
     blocks.push(
       profile.group ? groupBlock(profile.group) : deviceBlock(),
       durationBlock(profile),
+      startBlock(),
       approverBlock(profile, input.approver, input.requesterId, input.now),
       reasonBlock(),
     );
@@ -190,6 +191,23 @@ function durationBlock(profile: Profile): Block {
       options,
       initial_option: options.find((o) => o.value === initial) ?? options[0],
     },
+  };
+}
+
+/**
+ * When the access starts: optional, empty for "as soon as it is approved";
+ * the duration counts from it (the 7-day limit is checked on submission).
+ */
+export function startBlock(): Block {
+  return {
+    type: "input",
+    block_id: FIELD.start,
+    optional: true,
+    label: plain("Start later? (optional)"),
+    hint: plain(
+      "Leave empty to start as soon as it is approved. A later start must be within 7 days; the time shown is yours.",
+    ),
+    element: { type: "datetimepicker", action_id: FIELD.start },
   };
 }
 

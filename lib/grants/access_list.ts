@@ -8,9 +8,12 @@
 import type { GrantRow, PendingRow } from "../blocks/mod.ts";
 import { type Config, findProfile } from "../config_schema.ts";
 import {
+  isScheduledGrant,
+  plannedEndOf,
   type RequestRecord,
   type RequestStore,
   requireExpiry,
+  startOf,
   targetOf,
 } from "../requests/mod.ts";
 import type { ClientResult } from "../tailscale/mod.ts";
@@ -29,13 +32,24 @@ export function deviceLabel(record: RequestRecord): string {
   return targetName(targetOf(record));
 }
 
-/** The live grants among `records`, the one ending first first. */
+/**
+ * When a listed grant ends: its expiry, or for one that has not started,
+ * the end planned at its approval.
+ */
+function listedEnd(record: RequestRecord): Date {
+  return plannedEndOf(record) ?? requireExpiry(record);
+}
+
+/**
+ * The live grants among `records`, and those approved to start later, the
+ * one ending first first.
+ */
 export function activeGrants(
   records: RequestRecord[],
   now: Date,
 ): RequestRecord[] {
-  return records.filter((r) => isActiveGrant(r, now))
-    .sort((a, b) => requireExpiry(a).getTime() - requireExpiry(b).getTime());
+  return records.filter((r) => isActiveGrant(r, now) || isScheduledGrant(r))
+    .sort((a, b) => listedEnd(a).getTime() - listedEnd(b).getTime());
 }
 
 /** A live grant (see {@linkcode activeGrants}) as listed to `viewerId`. */
@@ -52,7 +66,7 @@ export function grantRow(
     approverId: record.approver,
     profile: profileLabel(config, record),
     device: deviceLabel(record),
-    expiresAt: requireExpiry(record),
+    expiresAt: listedEnd(record),
     status,
     mine: record.requester === viewerId,
     extensionRoom: profile ? extensionRoom(record, profile) : 0,
@@ -88,7 +102,8 @@ export function pendingRows(
 export type Viewer = { id: string; admin: boolean };
 
 /**
- * Reads the viewer's live grants and pending requests (everyone's for an
+ * Reads the viewer's live grants (and those approved to start later) and
+ * pending requests (everyone's for an
  * admin) and asks Tailscale about each grant.
  *
  * @throws when the store cannot be read.
@@ -108,11 +123,18 @@ export async function listAccess(
   now: Date,
 ): Promise<{ grants: GrantRow[]; pending: PendingRow[] }> {
   const records = await store.list(
-    ["pending", "granted"],
+    ["pending", "granted", "scheduled"],
     viewer.admin ? undefined : viewer.id,
   );
   const active = activeGrants(records, now);
-  const statuses = await tailscaleStatuses(tailscale, active);
+  // A grant that has not started has nothing in Tailscale to ask about.
+  const statuses = await tailscaleStatuses(
+    tailscale,
+    active.filter((r) => !isScheduledGrant(r)),
+  );
+  for (const r of active.filter(isScheduledGrant)) {
+    statuses.set(r.id, { kind: "starts", at: startOf(r) ?? now });
+  }
   return {
     grants: active.map((r) =>
       grantRow(config, r, statuses.get(r.id)!, viewer.id)

@@ -7,6 +7,7 @@
  */
 import {
   expiryOf,
+  isScheduledGrant,
   type RequestRecord,
   requireField,
   scheduleOf,
@@ -18,6 +19,7 @@ import type { Profile } from "../config_schema.ts";
 import { formatDuration } from "../durations.ts";
 import { errorText } from "../text.ts";
 import { extensionProblem } from "./group_grants.ts";
+import { extendScheduled } from "./scheduled_grant.ts";
 import { cancelEvents, grantEvents, scheduleEvents } from "./schedule.ts";
 import {
   failedGrant,
@@ -55,10 +57,12 @@ export function extensionRefusal(
   // is not taken to be over.
   const end = expiryOf(original);
   if (
-    original.state !== "granted" ||
+    !["granted", "scheduled"].includes(original.state) ||
     (end !== null && end.getTime() <= now.getTime())
   ) return NOTHING_TO_EXTEND;
-  const limit = Date.parse(original.granted_at ?? original.created_at) +
+  const limit = Date.parse(
+    original.granted_at ?? original.starts_at ?? original.created_at,
+  ) +
     profile.maxExtendedSeconds * 1000;
   if (planned.getTime() <= limit + 1000) return null;
   return `Extending by ${
@@ -94,6 +98,16 @@ export async function writeApprovedExtension(
     const refusal = extensionRefusal(record, original, r.profile, planned, now);
     if (refusal) return failedGrant(record, refusal, now);
     let already = false;
+    if (isScheduledGrant(original)) {
+      // Not started: nothing in Tailscale yet, only its planned end moves.
+      await extendScheduled(ctx, record, original, planned, now);
+      return grantedExtension(
+        record,
+        planned,
+        now,
+        `extended ${original.id}, not started yet,`,
+      );
+    }
     if (r.target.kind === "group") {
       const problem = await extensionProblem(r.tailscale, original);
       if (problem) return failedGrant(record, problem, now);
@@ -101,24 +115,37 @@ export async function writeApprovedExtension(
       already = await writeAttributeGrant(ctx, record, r, planned, resumed);
     }
     await moveEnd(ctx, original, record, planned, now);
-    return withEvent(
-      {
-        ...record,
-        state: "granted",
-        expires_at: planned.toISOString(),
-        granted_at: now.toISOString(),
-      },
-      "granted",
-      "app",
+    return grantedExtension(
+      record,
+      planned,
       now,
-      `${
-        already ? "found already extended" : "extended"
-      } ${original.id} until ${planned.toISOString()}`,
+      `${already ? "found already extended" : "extended"} ${original.id}`,
     );
   } catch (e) {
     if (isOutOfTime(e)) throw new GrantDeferred(record, errorText(e));
     return failedGrant(record, errorText(e), now);
   }
+}
+
+/** The extension's own record, granted until `planned` (pure). */
+function grantedExtension(
+  record: RequestRecord,
+  planned: Date,
+  now: Date,
+  what: string,
+): RequestRecord {
+  return withEvent(
+    {
+      ...record,
+      state: "granted",
+      expires_at: planned.toISOString(),
+      granted_at: now.toISOString(),
+    },
+    "granted",
+    "app",
+    now,
+    `${what} until ${planned.toISOString()}`,
+  );
 }
 
 /**

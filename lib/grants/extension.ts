@@ -1,5 +1,6 @@
 /**
- * Whether and how far a grant can be extended: only a live grant, only by
+ * Whether and how far a grant can be extended: only a live grant (or one
+ * approved to start later, whose planned end moves), only by
  * the person who has it, and never past the profile's `maxExtendedSeconds`
  * from its first grant. An extension is a request of its own, reviewed like
  * any other, that moves the original grant's end when approved.
@@ -10,7 +11,8 @@ import { type Config, findProfile, type Profile } from "../config_schema.ts";
 import { durationChoices } from "../durations.ts";
 import {
   expiresAfter,
-  expiryOf,
+  isScheduledGrant,
+  plannedEndOf,
   type RequestRecord,
   type RequestStore,
   requireExpiry,
@@ -34,10 +36,13 @@ export function extensionRoom(
   record: RequestRecord,
   profile: Profile,
 ): number {
-  const start = Date.parse(record.granted_at ?? record.created_at);
+  // One that has not started counts from its start, to its planned end.
+  const start = Date.parse(
+    record.granted_at ?? record.starts_at ?? record.created_at,
+  );
   const limit = start + profile.maxExtendedSeconds * 1000;
   // Asked of live grants: one without an end has no room to reckon (NaN).
-  const end = expiryOf(record)?.getTime() ?? NaN;
+  const end = plannedEndOf(record)?.getTime() ?? NaN;
   return Math.max(0, Math.floor((limit - end) / 1000));
 }
 
@@ -85,7 +90,7 @@ export function extensionTarget(
       why: "Only the person who has the access can extend it.",
     };
   }
-  if (!isActiveGrant(record, now)) {
+  if (!isActiveGrant(record, now) && !isScheduledGrant(record)) {
     return {
       ok: false,
       why:
@@ -104,7 +109,7 @@ export function extensionTarget(
     grantId: record.id,
     profile,
     device: targetName(targetOf(record)),
-    expiresAt: requireExpiry(record),
+    expiresAt: plannedEndOf(record) ?? requireExpiry(record),
     room: extensionRoom(record, profile),
   };
   if (extensionChoices(target).length === 0) {

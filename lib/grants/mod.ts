@@ -18,6 +18,7 @@ export * from "./extension_request.ts";
 export * from "./pending.ts";
 export * from "./revoke.ts";
 export * from "./scheduled.ts";
+export * from "./scheduled_grant.ts";
 export * from "./status.ts";
 export * from "./reconcile.ts";
 export * from "./reconcile_schedule.ts";

@@ -15,11 +15,13 @@ import {
 import {
   claimDecision,
   DEFAULT_SETTLE_MS,
+  isScheduledGrant,
   type TypedRecord,
   withNotified,
   withSchedule,
 } from "../requests/mod.ts";
 import { cancelTriggers } from "./ending.ts";
+import { endScheduled } from "./scheduled_grant.ts";
 
 /**
  * Ends a pending request without a decision (it expired, or the requester
@@ -78,7 +80,8 @@ export type CancelResult =
   | { kind: "decided_first" };
 
 /**
- * The requester cancels their pending request.
+ * The requester cancels their pending request, or their approved one
+ * that has not started yet.
  *
  * @example
  * ```ts
@@ -93,6 +96,11 @@ export async function cancelRequest(
   profile: Profile | undefined,
 ): Promise<CancelResult> {
   if (record.requester !== actor) return { kind: "not_requester" };
+  if (isScheduledGrant(record)) {
+    // Approved but not started: nothing to undo in Tailscale.
+    await endScheduled(ctx, record, actor, "cancelled");
+    return { kind: "cancelled" };
+  }
   if (record.state !== "pending") return { kind: "not_pending" };
   const ended = await endPending(ctx, record, profile, "cancelled", actor);
   return { kind: ended.won ? "cancelled" : "decided_first" };

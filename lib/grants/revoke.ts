@@ -13,7 +13,7 @@ import {
 } from "../blocks/mod.ts";
 import { findProfile } from "../config_schema.ts";
 import { lookupPerson } from "../people/mod.ts";
-import type { TypedRecord } from "../requests/mod.ts";
+import { isScheduledGrant, type TypedRecord } from "../requests/mod.ts";
 import { type DecisionContext, tailscaleMissingText } from "../review/mod.ts";
 import { post } from "../slack/mod.ts";
 import { type TailscaleClient, tailscaleFromEnv } from "../tailscale/mod.ts";
@@ -23,6 +23,11 @@ import { removeAttribute } from "./attribute_grants.ts";
 import { attributeNote, closedRecord, factsOf } from "./ending.ts";
 import { isActiveGrant } from "./extension.ts";
 import { endMembership } from "./group_grants.ts";
+import { endScheduled } from "./scheduled_grant.ts";
+
+/** What ending a grant before its start did. */
+export const SCHEDULED_ENDED_TEXT =
+  "Ended before it started: nothing had been granted, and it will not start.";
 
 /** What revoking did, in a sentence for the person who asked. */
 export type RevokeResult = { ok: true; text: string } | {
@@ -55,6 +60,19 @@ export async function revokeGrant(
   reason: string | undefined,
   now = new Date(),
 ): Promise<RevokeResult> {
+  if (isScheduledGrant(record)) {
+    // Not started: nothing is in Tailscale; its own requester cancels it.
+    const mine = actor === record.requester;
+    await endScheduled(
+      ctx,
+      record,
+      actor,
+      mine ? "cancelled" : "revoked",
+      reason,
+      now,
+    );
+    return { ok: true, text: SCHEDULED_ENDED_TEXT };
+  }
   if (!isActiveGrant(record, now)) {
     return { ok: false, text: "This access has already ended." };
   }

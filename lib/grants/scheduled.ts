@@ -2,7 +2,8 @@
  * What happens to a request after its decision, or instead of one, when one
  * of its scheduled triggers runs: the reminder before a grant ends, its
  * expiry, the pending request's nudge halfway and its timeout, and resuming
- * a decision that ran out of time.
+ * a decision that ran out of time, and the start of access approved to
+ * start later.
  *
  * Every event reads the record first and trusts its own fields (state,
  * expires_at) over the trigger that woke it: a grant may have been extended
@@ -15,7 +16,11 @@ import { findProfile, type Profile } from "../config_schema.ts";
 import { WORKFLOWS } from "../context.ts";
 import { formatDuration } from "../durations.ts";
 import { requireExpiry, type TypedRecord, withEvent } from "../requests/mod.ts";
-import { type DecisionContext, resumeDecision } from "../review/mod.ts";
+import {
+  type DecisionContext,
+  resumeDecision,
+  startScheduled,
+} from "../review/mod.ts";
 import { post } from "../slack/mod.ts";
 import { errorText } from "../text.ts";
 import { factsOf } from "./ending.ts";
@@ -64,6 +69,9 @@ export async function handleScheduled(
       return;
     case "resume":
       await resumeDecision(ctx, record);
+      return;
+    case "start":
+      await startScheduled(ctx, record, now);
       return;
   }
 }

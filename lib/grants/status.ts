@@ -24,6 +24,8 @@ export type TailscaleStatus =
   /** The device is no longer in the tailnet. */
   | { kind: "device_gone" }
   | { kind: "changed"; until?: Date }
+  /** Approved to start later: nothing is in Tailscale until `at`. */
+  | { kind: "starts"; at: Date }
   | { kind: "unknown"; error: string };
 
 /** A device's attributes as read, or why they could not be. */

@@ -40,6 +40,8 @@ export const AccessRequestType = DefineType({
     reason: { type: Schema.types.string },
     /** For an extension: the ID of the grant it extends. */
     extends: { type: Schema.types.string },
+    /** When the access is to start, if later than its approval (ISO time). */
+    starts_at: { type: Schema.types.string },
   },
 });
 
@@ -55,6 +57,7 @@ export const AccessRequestSchema = z.object({
   approver: z.string().regex(/^[UW][A-Z0-9]+$/),
   reason: z.string().trim().min(1),
   extends: z.string().min(1).optional(),
+  starts_at: z.string().datetime().optional(),
 });
 
 /** A request for access, as submitted. */

@@ -15,6 +15,7 @@ export * from "./record_fields.ts";
 export * from "./record_schedule.ts";
 export * from "./record_target.ts";
 export { RequestStore } from "./store.ts";
+export * from "./start.ts";
 export * from "./submit.ts";
 export * from "./typed_record.ts";
 export * from "./validation.ts";

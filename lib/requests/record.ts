@@ -17,7 +17,8 @@ import type { Device } from "../tailscale/mod.ts";
 /**
  * Where a request is in its life: pending → approved → granted → revoked |
  * expired; pending → denied | cancelled | expired (nobody decided in time);
- * failed wherever something could not be done.
+ * failed wherever something could not be done; pending → scheduled
+ * (approved, waiting for its `starts_at`) → approved at the start.
  */
 export const REQUEST_STATES = [
   "pending",
@@ -28,6 +29,7 @@ export const REQUEST_STATES = [
   "cancelled",
   "expired",
   "revoked",
+  "scheduled",
 ] as const;
 /** Where a request is in its life. */
 export type RequestState = typeof REQUEST_STATES[number];
@@ -109,6 +111,8 @@ export const RequestRowSchema = z.object({
    * `RequestStore.put` while the record is live, cleared when it is not).
    */
   indexed: z.boolean().optional(),
+  /** When the access is to start, if later than its approval (ISO time). */
+  starts_at: z.string().optional(),
 });
 /** A request record: the stored row's fields. */
 export type RequestRecord = z.output<typeof RequestRowSchema>;
@@ -194,6 +198,7 @@ export const LIVE_STATES: readonly RequestState[] = [
   "pending",
   "approved",
   "granted",
+  "scheduled",
 ];
 /** Memberships the app may still have to remove (`OWNED_MEMBERSHIPS`). */
 export const LIVE_MEMBERSHIPS: readonly MembershipState[] = ["adding", "added"];

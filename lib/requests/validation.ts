@@ -23,6 +23,7 @@ import type { Field, FieldErrors, FormState } from "../slack/mod.ts";
 import type { ClientResult, Device } from "../tailscale/mod.ts";
 import type { SlackClient } from "../context.ts";
 import { checkGroupAccess } from "./group_access.ts";
+import { startProblem } from "./start.ts";
 
 /** The request form's message for a missing reason. */
 export const REASON_MISSING = "Say why you need access.";
@@ -179,6 +180,7 @@ export function requestFormRules(
     duration: durationProblem(durationSeconds, profile),
     approver: v.approver ? approver : APPROVER_MISSING,
     reason: reasonProblem(reason),
+    start: startProblem(v.start),
   });
   if (Object.keys(errors).length) return { ok: false, errors };
   return {

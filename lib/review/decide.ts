@@ -9,7 +9,8 @@ import {
   claimDecision,
   claimIsStale,
   DEFAULT_SETTLE_MS,
-  expiryOf,
+  grantFrom,
+  plannedEndOf,
   RecordError,
   type RequestRecord,
   type TypedRecord,
@@ -157,8 +158,11 @@ async function decidePending(
   }
 }
 
-/** Why `actor` may not decide `record` under today's config, or null. */
-async function deciderProblem(
+/**
+ * Why `actor` may not decide `record` under today's config, or null (asked
+ * again at a scheduled grant's start).
+ */
+export async function deciderProblem(
   ctx: DecisionContext,
   profile: Profile,
   record: RequestRecord,
@@ -209,10 +213,12 @@ async function plannedExpiry(
   record: RequestRecord,
   now: Date,
 ): Promise<Date> {
-  let from = now.getTime();
+  // A later start counts the duration from there (see requests/start.ts).
+  let from = grantFrom(record, now).getTime();
   if (record.extends) {
     const original = await ctx.store.get(record.extends);
-    const end = original && expiryOf(original);
+    // A grant that has not started yet ends as planned at its approval.
+    const end = original && plannedEndOf(original);
     if (end && end.getTime() > from) from = end.getTime();
   }
   return new Date(from + record.duration_seconds * 1000);

@@ -43,6 +43,7 @@ export function summaryOf(
     target: r.target,
     durationSeconds: record.duration_seconds,
     reason: record.reason,
+    ...(record.starts_at ? { startsAt: new Date(record.starts_at) } : {}),
     ...(record.extends
       ? {
         extendsUntil: plannedEndOf(record) ??
@@ -80,7 +81,10 @@ export function outcomeOf(record: RequestRecord): Outcome {
   }
   if (record.state === "expired") return { kind: "expired" };
   if (record.state === "cancelled") return { kind: "cancelled" };
-  if (record.state === "approved") return { kind: "in_progress" };
+  // Approved to start later: in progress until its start grants it.
+  if (record.state === "approved" || record.state === "scheduled") {
+    return { kind: "in_progress" };
+  }
   return { kind: "failed", error: record.error ?? "unknown error" };
 }
 

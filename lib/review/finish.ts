@@ -13,6 +13,7 @@ import {
   type RequestRecord,
   requireExpiry,
   scheduleOf,
+  startsLater,
   type TypedRecord,
   withEvent,
   withNotified,
@@ -36,6 +37,7 @@ import type { DecisionContext, StepResult } from "./context.ts";
 import { outcomeOf, promptOf, resultOf, summaryOf } from "./describe.ts";
 import { deferGrant } from "./defer.ts";
 import { resolveRecord } from "./resolve.ts";
+import { scheduleStart } from "./scheduled_start.ts";
 import { undeliveredNoticesText } from "./sentences.ts";
 
 /**
@@ -51,6 +53,10 @@ export async function carryOut(
   resumed: boolean,
 ): Promise<RequestRecord> {
   let current = record;
+  // Approved before its start: it waits for its start trigger.
+  if (current.state === "approved" && startsLater(current, new Date())) {
+    return await scheduleStart(ctx, current, r, prompt);
+  }
   if (current.state === "approved") {
     try {
       current = current.extends

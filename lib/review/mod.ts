@@ -15,5 +15,6 @@ export * from "./defer.ts";
 export * from "./describe.ts";
 export * from "./finish.ts";
 export * from "./resolve.ts";
+export * from "./scheduled_start.ts";
 export * from "./sentences.ts";
 export * from "./start_review.ts";

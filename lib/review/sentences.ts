@@ -165,6 +165,10 @@ export function alreadyDecidedText(record: RequestRecord): string {
       }.`;
     case "approved":
       return `This request was already approved${by}${when}; access is being granted.`;
+    case "scheduled":
+      return `This request was already approved${by}${when}; access starts ${
+        slackDate(new Date(record.starts_at ?? 0))
+      }.`;
     case "failed":
       return `This request already ended${by}${when}: ${record.error}`;
     case "expired":

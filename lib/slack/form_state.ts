@@ -12,6 +12,8 @@ export const FIELD = {
   duration: "duration",
   approver: "approver",
   reason: "reason",
+  /** Optional: when the access starts (a `datetimepicker`, Unix seconds). */
+  start: "start",
 } as const;
 
 /** A field of the request form. */
@@ -22,6 +24,8 @@ const ElementState = z.object({
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_user: z.string().nullish(),
   value: z.string().nullish(),
+  /** A `datetimepicker`'s choice, in Unix seconds. */
+  selected_date_time: z.number().nullish(),
 });
 
 /** `view.state` as Slack sends it. */
@@ -53,7 +57,7 @@ export function readFormState(state: unknown): FormState {
       const field = actionId as Field;
       form.blockIds[field] = blockId;
       const value = element.selected_option?.value ?? element.selected_user ??
-        element.value;
+        element.value ?? element.selected_date_time?.toString();
       if (value != null && value !== "") form.values[field] = value;
     }
   }
