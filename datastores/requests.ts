@@ -82,5 +82,10 @@ export const RequestsDatastore = DefineDatastore({
     /** Whether the request has its item in `live_requests` (written while live). */
     indexed: { type: Schema.types.boolean },
     history: { type: Schema.types.array, items: { type: TransitionType } },
+    /** An emergency grant made without an approver (the profile's breakGlass). */
+    break_glass: { type: Schema.types.boolean },
+    /** Break-glass: the approver who acknowledged it, and when. */
+    acknowledged_by: { type: Schema.types.string },
+    acknowledged_at: { type: Schema.types.string },
   },
 });

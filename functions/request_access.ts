@@ -250,7 +250,8 @@ export default SlackFunction(
         device_id: login ? "" : choices.deviceId,
         ...(login ? { login } : {}),
         duration_seconds: choices.durationSeconds,
-        approver: choices.approverId,
+        // Break-glass: nobody approves; the record says it was an emergency.
+        approver: choices.breakGlass ? requesterId : choices.approverId,
         reason: choices.reason,
       };
       // Recorded before any message goes out (see submitRequest).
@@ -259,6 +260,7 @@ export default SlackFunction(
         executionId,
         request,
         target.device,
+        choices.breakGlass,
       );
       if (failed) {
         return {

@@ -14,3 +14,5 @@ export * from "./my_access_forms.ts";
 export * from "./outcome_messages.ts";
 export * from "./request_form.ts";
 export * from "./block_kit.ts";
+export * from "./break_glass_form.ts";
+export * from "./break_glass_messages.ts";

@@ -109,6 +109,11 @@ export const RequestRowSchema = z.object({
    * `RequestStore.put` while the record is live, cleared when it is not).
    */
   indexed: z.boolean().optional(),
+  /** An emergency grant made without an approver (the profile's breakGlass). */
+  break_glass: z.boolean().optional(),
+  /** Break-glass: the approver who acknowledged it, and when. */
+  acknowledged_by: z.string().optional(),
+  acknowledged_at: z.string().optional(),
 });
 /** A request record: the stored row's fields. */
 export type RequestRecord = z.output<typeof RequestRowSchema>;

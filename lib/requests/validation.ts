@@ -28,6 +28,7 @@ import type {
 } from "../tailscale/mod.ts";
 import { errorText } from "../text.ts";
 import type { SlackClient } from "../context.ts";
+import { emergencyChoice } from "./break_glass.ts";
 
 /** The request form's message for a missing reason. */
 export const REASON_MISSING = "Say why you need access.";
@@ -121,6 +122,8 @@ export type RequestChoices = {
   approverId: string;
   /** Trimmed. */
   reason: string;
+  /** "Emergency: grant now" (break-glass): no approver, granted at once. */
+  breakGlass?: boolean;
 };
 
 /** A form's choices, or its problems by field. */
@@ -171,12 +174,20 @@ export function requestFormRules(
   }
   const durationSeconds = Number(v.duration);
   const reason = (v.reason ?? "").trim();
+  const urgent = emergencyChoice(profile, v.emergency, durationSeconds, reason);
   const errors = problemsOf({
     profile: null,
     device: deviceChoiceProblem(profile, v.device),
     duration: durationProblem(durationSeconds, profile),
-    approver: v.approver ? approver : APPROVER_MISSING,
+    // An emergency grant needs no approver: the field is ignored.
+    approver: urgent.emergency
+      ? null
+      : v.approver
+      ? approver
+      : APPROVER_MISSING,
     reason: reasonProblem(reason),
+    emergency: null,
+    ...urgent.errors,
   });
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
@@ -187,6 +198,7 @@ export function requestFormRules(
       durationSeconds,
       approverId: v.approver ?? "",
       reason,
+      ...(urgent.emergency ? { breakGlass: true } : {}),
     },
   };
 }

@@ -17,3 +17,6 @@ export * from "./finish.ts";
 export * from "./resolve.ts";
 export * from "./sentences.ts";
 export * from "./start_review.ts";
+export * from "./break_glass.ts";
+export * from "./break_glass_actions.ts";
+export * from "./break_glass_people.ts";

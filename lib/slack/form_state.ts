@@ -12,6 +12,14 @@ export const FIELD = {
   duration: "duration",
   approver: "approver",
   reason: "reason",
+  /** Break-glass profiles: "emergency" grants at once, without an approver. */
+  emergency: "emergency",
+} as const;
+
+/** The values of the emergency field (break-glass profiles only). */
+export const GRANT_MODE = {
+  approval: "approval",
+  emergency: "emergency",
 } as const;
 
 /** A field of the request form. */
