@@ -9,8 +9,13 @@
  */
 import { escapeMrkdwn } from "../devices/mod.ts";
 import type { Target } from "../grants/mod.ts";
-import { type DecisionLink, onTarget, slackDate } from "./approval_messages.ts";
-import type { Block, SlackMessage, WorkflowButton } from "./block_kit.ts";
+import {
+  decisionButton,
+  type DecisionLink,
+  onTarget,
+  slackDate,
+} from "./approval_messages.ts";
+import type { Block, SlackMessage } from "./block_kit.ts";
 
 /** What the approvers' buttons on an emergency grant ask for. */
 export const BREAK_GLASS_ACTIONS = ["acknowledge", "revoke"] as const;
@@ -87,30 +92,6 @@ export function breakGlassChannelMessage(
   };
 }
 
-/** A workflow button on an approver's DM: runs the decision workflow. */
-function actionButton(
-  link: DecisionLink,
-  action: BreakGlassAction,
-  text: string,
-  style: "primary" | "danger",
-): WorkflowButton {
-  return {
-    type: "workflow_button",
-    action_id: `break_glass_${action}`,
-    text: { type: "plain_text", text },
-    style,
-    workflow: {
-      trigger: {
-        url: link.url,
-        customizable_input_parameters: [
-          { name: "request_id", value: link.requestId },
-          { name: "decision", value: action },
-        ],
-      },
-    },
-  };
-}
-
 /**
  * An approver's DM about an emergency grant: Acknowledge (reviewed, it may
  * stand) and Revoke (it ends now), as workflow buttons that keep working
@@ -138,8 +119,8 @@ export function breakGlassApproverMessage(
         type: "actions",
         block_id: "break_glass_review",
         elements: [
-          actionButton(link, "acknowledge", "Acknowledge", "primary"),
-          actionButton(link, "revoke", "Revoke", "danger"),
+          decisionButton(link, "acknowledge", "Acknowledge", "primary"),
+          decisionButton(link, "revoke", "Revoke", "danger"),
         ],
       },
     ],
