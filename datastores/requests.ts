@@ -84,5 +84,10 @@ export const RequestsDatastore = DefineDatastore({
     history: { type: Schema.types.array, items: { type: TransitionType } },
     /** When the access is to start, if later than its approval (ISO time). */
     starts_at: { type: Schema.types.string },
+    /** An emergency grant made without an approver (the profile's breakGlass). */
+    break_glass: { type: Schema.types.boolean },
+    /** Break-glass: the approver who acknowledged it, and when. */
+    acknowledged_by: { type: Schema.types.string },
+    acknowledged_at: { type: Schema.types.string },
   },
 });

@@ -1,6 +1,7 @@
 import { DefineFunction, Schema, SlackFunction } from "deno-slack-sdk/mod.ts";
 import { z } from "zod";
 import {
+  BREAK_GLASS_ACTIONS,
   DECISION_TEXT_FIELD,
   decisionModal,
   DECISIONS,
@@ -63,7 +64,7 @@ const InputsSchema = z.object({
     interactor: z.object({ id: z.string().min(1) }),
   }),
   request_id: z.string().min(1),
-  decision: z.enum(DECISIONS),
+  decision: z.enum([...DECISIONS, ...BREAK_GLASS_ACTIONS]),
 });
 
 const MetadataSchema = z.object({ request_id: z.string().min(1) });
@@ -96,6 +97,10 @@ export default SlackFunction(
       outputs: { request_id, decision: d, note, actor },
     });
     if (decision === "approve") return outputs("approve");
+    // An emergency grant's Acknowledge and Revoke go straight to step 2.
+    if (decision === "acknowledge" || decision === "revoke") {
+      return { outputs: { request_id, decision, note: "", actor } };
+    }
     // A modal only for someone who can still decide; step 2 tells anyone
     // else why not.
     const record = await new RequestStore(client).get(request_id)

@@ -5,8 +5,10 @@ import { checkPayload, Deadline } from "../lib/slack/mod.ts";
 import {
   DECISION_UNREADABLE_TEXT,
   decisionContext,
+  handleBreakGlassAction,
   handleDecision,
 } from "../lib/review/mod.ts";
+import { BREAK_GLASS_ACTIONS } from "../lib/blocks/mod.ts";
 
 /**
  * Step 2 of a decision: checks that the clicker may decide, claims the
@@ -42,7 +44,7 @@ export const DecideAccessFunction = DefineFunction({
 
 const InputsSchema = z.object({
   request_id: z.string().min(1),
-  decision: z.enum(["approve", "deny", "none"]),
+  decision: z.enum(["approve", "deny", "none", ...BREAK_GLASS_ACTIONS]),
   note: z.string().optional(),
   actor: z.string().min(1),
 });
@@ -53,13 +55,21 @@ export default SlackFunction(
     const checked = checkPayload(InputsSchema, inputs, "decide_access: inputs");
     if (!checked.ok) return { error: DECISION_UNREADABLE_TEXT };
     const { request_id, decision, note, actor } = checked.data;
+    const ctx = decisionContext(
+      client,
+      env,
+      config,
+      Deadline.forHandler("function", env),
+    );
+    if (decision === "acknowledge" || decision === "revoke") {
+      return await handleBreakGlassAction(ctx, {
+        requestId: request_id,
+        actor,
+        action: decision,
+      });
+    }
     return await handleDecision(
-      decisionContext(
-        client,
-        env,
-        config,
-        Deadline.forHandler("function", env),
-      ),
+      ctx,
       {
         requestId: request_id,
         actor,

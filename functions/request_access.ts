@@ -265,7 +265,8 @@ export default SlackFunction(
         device_id: login ? "" : choices.deviceId,
         ...(login ? { login } : {}),
         duration_seconds: choices.durationSeconds,
-        approver: choices.approverId,
+        // Break-glass: nobody approves; the record says it was an emergency.
+        approver: choices.breakGlass ? requesterId : choices.approverId,
         reason: choices.reason,
         ...(startsAt ? { starts_at: startsAt } : {}),
       };
@@ -275,6 +276,7 @@ export default SlackFunction(
         executionId,
         request,
         target.device,
+        choices.breakGlass,
       );
       if (failed) {
         return {

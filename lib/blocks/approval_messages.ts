@@ -172,10 +172,13 @@ function opensBlocks(opens: string | undefined): Block[] {
   }];
 }
 
-/** A workflow button that runs the decision workflow for one request. */
-function decisionButton(
+/**
+ * A workflow button that runs the decision workflow for one request
+ * (`decision`: a {@linkcode Decision}, or a break-glass review action).
+ */
+export function decisionButton(
   link: DecisionLink,
-  decision: Decision,
+  decision: string,
   text: string,
   style?: "primary" | "danger",
 ): WorkflowButton {

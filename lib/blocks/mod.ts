@@ -15,3 +15,5 @@ export * from "./outcome_messages.ts";
 export * from "./request_form.ts";
 export * from "./scheduled_messages.ts";
 export * from "./block_kit.ts";
+export * from "./break_glass_form.ts";
+export * from "./break_glass_messages.ts";

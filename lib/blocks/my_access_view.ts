@@ -65,6 +65,8 @@ export type GrantRow = {
   mine: boolean;
   /** Seconds it may still be extended by (0: not at all). */
   extensionRoom: number;
+  /** An emergency (break-glass) grant: who acknowledged it, and when. */
+  breakGlass?: { acknowledgedBy?: string; acknowledgedAt?: Date };
 };
 
 /** One pending request, as listed. */
@@ -116,6 +118,17 @@ function statusLine(status: TailscaleStatus): string | null {
   }
 }
 
+/** Who approved it, or that it was emergency access and who acknowledged. */
+function approvalLine(g: GrantRow): string {
+  if (!g.breakGlass) return `Approved by <@${g.approverId}>`;
+  const { acknowledgedBy: by, acknowledgedAt: at } = g.breakGlass;
+  return `:rotating_light: Emergency access · ${
+    by
+      ? `acknowledged by <@${by}>${at ? ` ${slackDate(at)}` : ""}`
+      : "not acknowledged yet"
+  }`;
+}
+
 function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   const who = g.mine ? "" : `<@${g.requesterId}> · `;
   const left = formatDuration(
@@ -123,9 +136,7 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   );
   const text = `${who}*${escapeMrkdwn(g.profile)}* on \`${
     escapeMrkdwn(g.device)
-  }\`\nApproved by <@${g.approverId}> · ends ${
-    slackDate(g.expiresAt)
-  } (${left} left)`;
+  }\`\n${approvalLine(g)} · ends ${slackDate(g.expiresAt)} (${left} left)`;
   const buttons: Button[] = [];
   if (g.mine && g.extensionRoom >= 60) {
     buttons.push({

@@ -21,6 +21,7 @@ import {
   type OptionObject,
   plain,
 } from "./block_kit.ts";
+import { breakGlassBlocks } from "./break_glass_form.ts";
 
 /** callback_id of the request modal (routes its submission). */
 export const REQUEST_FORM_CALLBACK_ID = "request_access_form";
@@ -75,6 +76,7 @@ export function requestFormView(input: RequestFormInput): ModalView {
       profile.group ? groupBlock(profile.group) : deviceBlock(),
       durationBlock(profile),
       startBlock(),
+      ...breakGlassBlocks(profile),
       approverBlock(profile, input.approver, input.requesterId, input.now),
       reasonBlock(),
     );
@@ -222,6 +224,8 @@ export function approverBlock(
     type: "input" as const,
     block_id: profileBlockId(FIELD.approver, profile),
     label: plain("Who should approve?"),
+    // An emergency grant needs no approver (see break_glass_form.ts).
+    ...(profile.breakGlass ? { optional: true } : {}),
   };
   switch (field.kind) {
     case "loading":

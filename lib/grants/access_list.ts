@@ -52,6 +52,19 @@ export function activeGrants(
     .sort((a, b) => listedEnd(a).getTime() - listedEnd(b).getTime());
 }
 
+/** Who acknowledged an emergency grant, and when, as listed. */
+function acknowledgement(
+  record: RequestRecord,
+): NonNullable<GrantRow["breakGlass"]> {
+  const at = Date.parse(record.acknowledged_at ?? "");
+  return {
+    ...(record.acknowledged_by
+      ? { acknowledgedBy: record.acknowledged_by }
+      : {}),
+    ...(Number.isFinite(at) ? { acknowledgedAt: new Date(at) } : {}),
+  };
+}
+
 /** A live grant (see {@linkcode activeGrants}) as listed to `viewerId`. */
 export function grantRow(
   config: Config,
@@ -70,6 +83,7 @@ export function grantRow(
     status,
     mine: record.requester === viewerId,
     extensionRoom: profile ? extensionRoom(record, profile) : 0,
+    ...(record.break_glass ? { breakGlass: acknowledgement(record) } : {}),
   };
 }
 

@@ -22,9 +22,13 @@ export function grantComment(input: {
   approver: SlackPerson | null;
   approverId: string;
   reason: string;
+  /** An emergency grant: nobody approved it. */
+  breakGlass?: boolean;
 }): string {
   const requester = who(input.requester, input.requesterId);
-  const approval = input.requesterId === input.approverId
+  const approval = input.breakGlass
+    ? "EMERGENCY (break-glass), no approver"
+    : input.requesterId === input.approverId
     ? "self-approved"
     : `approved by ${who(input.approver, input.approverId)}`;
   const reason = input.reason.replace(/\s+/g, " ").trim();

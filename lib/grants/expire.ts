@@ -11,13 +11,16 @@ import {
   grantEndedMessage,
   type MembershipEnd,
   noticeMessage,
+  unacknowledgedEndedMessage,
 } from "../blocks/mod.ts";
 import type { Profile } from "../config_schema.ts";
 import { escapeMrkdwn } from "../devices/mod.ts";
 import {
+  breakGlassFacts,
   expiresAfter,
   type RequestRecord,
   type TypedRecord,
+  unacknowledged,
   withEvent,
 } from "../requests/mod.ts";
 import type { DecisionContext } from "../review/mod.ts";
@@ -97,6 +100,14 @@ export async function expireGrant(
     await post(ctx.client, record.requester, message);
     if (profile.notifyChannel) {
       await post(ctx.client, profile.notifyChannel, message);
+      // An emergency grant nobody acknowledged is listed again as it ends.
+      if (unacknowledged(record)) {
+        await post(
+          ctx.client,
+          profile.notifyChannel,
+          unacknowledgedEndedMessage(breakGlassFacts(record, profile)),
+        );
+      }
     }
   }
   return {

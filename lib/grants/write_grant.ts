@@ -117,6 +117,7 @@ export async function writeAttributeGrant(
       approver,
       approverId: record.approver,
       reason: record.reason,
+      breakGlass: record.break_glass,
     }),
   });
   return false;

@@ -113,6 +113,11 @@ export const RequestRowSchema = z.object({
   indexed: z.boolean().optional(),
   /** When the access is to start, if later than its approval (ISO time). */
   starts_at: z.string().optional(),
+  /** An emergency grant made without an approver (the profile's breakGlass). */
+  break_glass: z.boolean().optional(),
+  /** Break-glass: the approver who acknowledged it, and when. */
+  acknowledged_by: z.string().optional(),
+  acknowledged_at: z.string().optional(),
 });
 /** A request record: the stored row's fields. */
 export type RequestRecord = z.output<typeof RequestRowSchema>;

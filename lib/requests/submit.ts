@@ -10,6 +10,7 @@ import { errorText } from "../text.ts";
 import { newRecord, RequestStore } from "./store.ts";
 import type { Device } from "../tailscale/mod.ts";
 import { type SlackClient } from "../context.ts";
+import { markedBreakGlass } from "./break_glass.ts";
 
 /**
  * The request ID for the form of function execution `executionId`: the
@@ -40,7 +41,8 @@ const ALREADY_COMPLETED = [
 ];
 
 /**
- * Records `request` (with the device as the form saw it) and completes the
+ * Records `request` (with the device as the form saw it, and marked as
+ * break-glass when `breakGlass`) and completes the
  * form's step with it. A second delivery of the same submission finds the
  * record already moving on and leaves it be. Returns a sentence for the
  * requester when either failed, else null.
@@ -50,6 +52,7 @@ export async function submitRequest(
   executionId: string,
   request: AccessRequest,
   device: Device | undefined,
+  breakGlass = false,
 ): Promise<string | null> {
   const store = new RequestStore(client);
   try {
@@ -60,7 +63,8 @@ export async function submitRequest(
       (existing.state === "pending" && !existing.prompt_claim &&
         !existing.prompt_ts)
     ) {
-      await store.put(newRecord(request, new Date(), device));
+      const fresh = newRecord(request, new Date(), device);
+      await store.put(breakGlass ? markedBreakGlass(fresh, new Date()) : fresh);
     }
   } catch (e) {
     console.error(errorText(e));

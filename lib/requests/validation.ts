@@ -24,6 +24,11 @@ import type { ClientResult, Device } from "../tailscale/mod.ts";
 import type { SlackClient } from "../context.ts";
 import { checkGroupAccess } from "./group_access.ts";
 import { startProblem } from "./start.ts";
+import { emergencyChoice } from "./break_glass.ts";
+
+/** An emergency grant with a later start chosen. */
+export const EMERGENCY_STARTS_NOW =
+  "An emergency grant starts now: leave the start empty, or choose “Ask an approver” to start later.";
 
 /** The request form's message for a missing reason. */
 export const REASON_MISSING = "Say why you need access.";
@@ -118,6 +123,8 @@ export type RequestChoices = {
   approverId: string;
   /** Trimmed. */
   reason: string;
+  /** "Emergency: grant now" (break-glass): no approver, granted at once. */
+  breakGlass?: boolean;
 };
 
 /** A form's choices, or its problems by field. */
@@ -174,13 +181,24 @@ export function requestFormRules(
   }
   const durationSeconds = Number(v.duration);
   const reason = (v.reason ?? "").trim();
+  const urgent = emergencyChoice(profile, v.emergency, durationSeconds, reason);
   const errors = problemsOf({
     profile: null,
     device: deviceChoiceProblem(profile, v.device),
     duration: durationProblem(durationSeconds, profile),
-    approver: v.approver ? approver : APPROVER_MISSING,
+    // An emergency grant needs no approver: the field is ignored.
+    approver: urgent.emergency
+      ? null
+      : v.approver
+      ? approver
+      : APPROVER_MISSING,
     reason: reasonProblem(reason),
-    start: startProblem(v.start),
+    // An emergency is now: a later start would make it neither.
+    start: urgent.emergency && v.start
+      ? EMERGENCY_STARTS_NOW
+      : startProblem(v.start),
+    emergency: null,
+    ...urgent.errors,
   });
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
@@ -191,6 +209,7 @@ export function requestFormRules(
       durationSeconds,
       approverId: v.approver ?? "",
       reason,
+      ...(urgent.emergency ? { breakGlass: true } : {}),
     },
   };
 }

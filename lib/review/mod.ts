@@ -18,3 +18,6 @@ export * from "./resolve.ts";
 export * from "./scheduled_start.ts";
 export * from "./sentences.ts";
 export * from "./start_review.ts";
+export * from "./break_glass.ts";
+export * from "./break_glass_actions.ts";
+export * from "./break_glass_people.ts";

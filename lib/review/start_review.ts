@@ -31,6 +31,7 @@ import { errorText } from "../text.ts";
 import { post } from "../slack/mod.ts";
 import type { DecisionContext, StepResult } from "./context.ts";
 import { claimAndCarryOut } from "./decide.ts";
+import { reviewBreakGlass } from "./break_glass.ts";
 import { decideTriggerUrl } from "./decide_trigger.ts";
 import { resultOf, summaryOf } from "./describe.ts";
 import { endUnresolvable, finishDecided } from "./finish.ts";
@@ -71,6 +72,8 @@ export async function startReview(
     await post(ctx.client, request.requester, noticeMessage(message));
     return { error: message };
   }
+  // An emergency grant: no approver, granted at once (see break_glass.ts).
+  if (stored?.break_glass) return await reviewBreakGlass(ctx, stored);
   if (stored && stored.state !== "pending") {
     // A re-delivered start: carry on from wherever the record is.
     return await finishDecided(ctx, stored);

@@ -14,6 +14,14 @@ export const FIELD = {
   reason: "reason",
   /** Optional: when the access starts (a `datetimepicker`, Unix seconds). */
   start: "start",
+  /** Break-glass profiles: "emergency" grants at once, without an approver. */
+  emergency: "emergency",
+} as const;
+
+/** The values of the emergency field (break-glass profiles only). */
+export const GRANT_MODE = {
+  approval: "approval",
+  emergency: "emergency",
 } as const;
 
 /** A field of the request form. */
