@@ -158,6 +158,14 @@ Deno.test("break-glass: granted at once without an approver, and announced loudl
     assertIncludes(channel, `<@${bob}>`);
     assertIncludes(channel, "<!subteam^S0APPROVE1>");
     assertIncludes(channel, "INC-7: payments down");
+    // Nobody is said to have approved it, the requester included.
+    assertIncludes(channel, "without an approver");
+    for (const text of [channel, textIn(app, alice)]) {
+      assert(
+        !/self-approved/i.test(text),
+        "an emergency is not a self-approval",
+      );
+    }
     // Each approver gets Acknowledge and Revoke; the requester does not.
     for (const who of [bob, carol]) {
       const dm = JSON.stringify(reviewDm(app, who).blocks);
@@ -256,6 +264,14 @@ Deno.test("break-glass: an unacknowledged grant is listed in the channel again w
     const channel = textIn(app, CHANNEL);
     assertIncludes(channel, "Unacknowledged emergency access");
     assertIncludes(channel, "INC-7: payments down");
+    // Nobody is said to have approved it, the requester included.
+    assertIncludes(channel, "without an approver");
+    for (const text of [channel, textIn(app, alice)]) {
+      assert(
+        !/self-approved/i.test(text),
+        "an emergency is not a self-approval",
+      );
+    }
   });
 });
 

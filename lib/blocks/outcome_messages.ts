@@ -21,6 +21,8 @@ export type Outcome =
     kind: "granted";
     expiresAt: Date;
     selfApproved: boolean;
+    /** An emergency grant (break-glass): nobody approved it. */
+    breakGlass?: boolean;
     note?: string;
     /**
      * A group grant whose login was already in the group: the app added
@@ -53,10 +55,14 @@ function outcomeLine(s: RequestSummary, o: Outcome): string {
   switch (o.kind) {
     case "granted":
       return `:white_check_mark: ${
-        o.selfApproved ? "Self-approved" : "Approved"
-      } by <@${s.approverId}>. Access is active until ${
-        slackDate(o.expiresAt)
-      }.${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
+        o.breakGlass
+          ? `Emergency access taken by <@${s.requesterId}>, without an approver`
+          : `${
+            o.selfApproved ? "Self-approved" : "Approved"
+          } by <@${s.approverId}>`
+      }. Access is active until ${slackDate(o.expiresAt)}.${
+        quoted("Note", o.note)
+      }${alreadyMemberNote(s, o)}`;
     case "denied":
       return `:x: Denied by <@${s.approverId}>.${
         quoted("Reason", o.reason)
@@ -107,7 +113,11 @@ export function requesterOutcomeMessage(
       text = `:white_check_mark: Your ${
         s.extendsUntil ? "extended " : ""
       }access to ${what} is active until ${slackDate(o.expiresAt)} (${
-        o.selfApproved ? "self-approved" : `approved by <@${s.approverId}>`
+        o.breakGlass
+          ? "emergency access, without an approver"
+          : o.selfApproved
+          ? "self-approved"
+          : `approved by <@${s.approverId}>`
       }).${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
       break;
     case "denied":

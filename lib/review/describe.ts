@@ -69,6 +69,7 @@ export function outcomeOf(record: RequestRecord): Outcome {
       kind: "granted",
       expiresAt: plannedEndOf(record) ?? new Date(0),
       selfApproved: record.requester === record.approver,
+      ...(record.break_glass ? { breakGlass: true } : {}),
       ...(record.decision_note ? { note: record.decision_note } : {}),
       ...(record.membership === "present" ? { alreadyMember: true } : {}),
     };
