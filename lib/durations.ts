@@ -90,3 +90,37 @@ export function formatDuration(seconds: number): string {
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
+
+const MONTHS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+/**
+ * A moment as people read it where Slack's `<!date^…>` tokens do not
+ * render (plain-text field errors, escaped error lines): day, month,
+ * year and minute in UTC, saying so.
+ *
+ * @example
+ * ```ts
+ * formatUtc(new Date("2030-01-01T14:00:00Z")); // "1 Jan 2030, 14:00 UTC"
+ * ```
+ */
+export function formatUtc(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getUTCDate()} ${
+    MONTHS[date.getUTCMonth()]
+  } ${date.getUTCFullYear()}, ${pad(date.getUTCHours())}:${
+    pad(date.getUTCMinutes())
+  } UTC`;
+}

@@ -7,6 +7,7 @@ import {
   defaultDuration,
   durationChoices,
   formatDuration,
+  formatUtc,
 } from "../lib/durations.ts";
 import { assertEquals } from "./assert.ts";
 
@@ -39,4 +40,15 @@ Deno.test("durations read naturally", () => {
   assertEquals(formatDuration(86400 + 6 * 3600), "1 day 6 hours");
   assertEquals(formatDuration(45), "45 seconds");
   assertEquals(formatDuration(7 * 86400), "7 days");
+});
+
+Deno.test("a moment in plain text reads as day, month, year and UTC minute", () => {
+  assertEquals(
+    formatUtc(new Date("2030-01-01T14:00:00Z")),
+    "1 Jan 2030, 14:00 UTC",
+  );
+  assertEquals(
+    formatUtc(new Date("2026-12-31T09:05:59Z")),
+    "31 Dec 2026, 09:05 UTC",
+  );
 });

@@ -358,7 +358,7 @@ Deno.test("an extension needs a live grant, within the profile's limit", () => {
       new Date("2030-01-01T15:00:00Z"),
       now,
     ),
-    "Extending by 2 hours would run the access past Production's limit of 4 hours in all (it may run until 2030-01-01T14:00:00.000Z).",
+    "Extending by 2 hours would run the access past Production's limit of 4 hours in all (it may run until 1 Jan 2030, 14:00 UTC).",
   );
   const ended =
     "The access it would extend has already ended, so there is nothing to extend. Request access anew.";

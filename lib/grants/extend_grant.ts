@@ -16,7 +16,7 @@ import {
   withSchedule,
 } from "../requests/mod.ts";
 import type { Profile } from "../config_schema.ts";
-import { formatDuration } from "../durations.ts";
+import { formatDuration, formatUtc } from "../durations.ts";
 import { errorText } from "../text.ts";
 import { extensionProblem } from "./group_grants.ts";
 import { extendScheduled } from "./scheduled_grant.ts";
@@ -69,7 +69,7 @@ export function extensionRefusal(
     formatDuration(extension.duration_seconds)
   } would run the access past ${profile.description}'s limit of ${
     formatDuration(profile.maxExtendedSeconds)
-  } in all (it may run until ${new Date(limit).toISOString()}).`;
+  } in all (it may run until ${formatUtc(new Date(limit))}).`;
 }
 
 /**
