@@ -82,5 +82,10 @@ export const RequestsDatastore = DefineDatastore({
     /** Whether the request has its item in `live_requests` (written while live). */
     indexed: { type: Schema.types.boolean },
     history: { type: Schema.types.array, items: { type: TransitionType } },
+    /** Every approver's prompt, as "user:channel:ts" (several when more are asked). */
+    prompts: {
+      type: Schema.types.array,
+      items: { type: Schema.types.string },
+    },
   },
 });

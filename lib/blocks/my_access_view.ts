@@ -8,7 +8,7 @@
 import type { TailscaleStatus } from "../grants/mod.ts";
 import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
-import { slackDate } from "./approval_messages.ts";
+import { mentions, slackDate } from "./approval_messages.ts";
 import {
   type Block,
   type Button,
@@ -57,6 +57,8 @@ export type GrantRow = {
   id: string;
   requesterId: string;
   approverId: string;
+  /** Everyone who approved it (two-person approval), when known. */
+  approverIds?: string[];
   profile: string;
   device: string;
   expiresAt: Date;
@@ -119,7 +121,7 @@ function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   );
   const text = `${who}*${escapeMrkdwn(g.profile)}* on \`${
     escapeMrkdwn(g.device)
-  }\`\nApproved by <@${g.approverId}> · ends ${
+  }\`\nApproved by ${mentions(g.approverIds ?? [g.approverId])} · ends ${
     slackDate(g.expiresAt)
   } (${left} left)`;
   const buttons: Button[] = [];

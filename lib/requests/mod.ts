@@ -6,6 +6,7 @@
  * @module
  */
 export * from "./access_request.ts";
+export * from "./approvals.ts";
 export * from "./claim.ts";
 export { RecordError } from "./datastore_calls.ts";
 export { INDEX_GRACE_MS, INDEX_MARKER } from "./live_index.ts";

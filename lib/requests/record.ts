@@ -109,6 +109,12 @@ export const RequestRowSchema = z.object({
    * `RequestStore.put` while the record is live, cleared when it is not).
    */
   indexed: z.boolean().optional(),
+  /**
+   * Every approver's prompt, as "user:channel:ts" (two-person approval and
+   * escalation ask several people). Rows written before it have only
+   * `prompt_channel`/`prompt_ts`, read as one prompt.
+   */
+  prompts: z.array(z.string()).optional(),
 });
 /** A request record: the stored row's fields. */
 export type RequestRecord = z.output<typeof RequestRowSchema>;

@@ -8,6 +8,7 @@ import type { Profile } from "../config_schema.ts";
 import type { SlackClient } from "../context.ts";
 import { lookupPerson, type SlackPerson, toPerson } from "../people/mod.ts";
 import { errorText } from "../text.ts";
+import { everyApproverField } from "./every_approver.ts";
 
 /** Radio buttons can show at most this many approvers. */
 export const MAX_RADIO_APPROVERS = 10;
@@ -23,7 +24,14 @@ export type ApproverField =
   /** A user picker: no list configured, or more than ten. */
   | { kind: "picker"; restricted: boolean }
   /** Nobody can approve this for the requester; `reason` says why. */
-  | { kind: "nobody"; reason: string };
+  | { kind: "nobody"; reason: string }
+  /** `required` approvals needed: every one of `approvers` is asked. */
+  | {
+    kind: "all";
+    approvers: SlackPerson[];
+    required: number;
+    notFound: string[];
+  };
 
 /** Works out the approver field of the form for `profile` and `requesterId`. */
 export async function approverField(
@@ -31,6 +39,9 @@ export async function approverField(
   profile: Profile,
   requesterId: string,
 ): Promise<ApproverField> {
+  if (profile.approvalsRequired > 1) {
+    return await everyApproverField(client, profile, requesterId);
+  }
   const emails = profile.approverEmails ?? [];
   const groups = profile.approverGroups ?? [];
   if (emails.length === 0 && groups.length === 0) {
