@@ -47,9 +47,9 @@ const ALICE_ASKS: Filled = {
 
 function withTwo(
   fn: (app: TestApp) => Promise<void>,
-  env: Record<string, string> = {},
+  opts: Parameters<typeof withApp>[0] = {},
 ) {
-  return withApp({ profiles: TWO_PERSON, env }, fn);
+  return withApp({ profiles: TWO_PERSON, ...opts }, fn);
 }
 
 /** Alice submits; returns Bob's and Carol's prompts. */
@@ -188,7 +188,9 @@ Deno.test("two-person: a Deny after one approval ends it and updates every promp
 });
 
 Deno.test("two-person: the two approvals racing grant exactly once, both counted", async () => {
-  // Deciders race here: the claim needs its real settle time.
+  // Deciders race here: the claim needs its real settle time. A slow
+  // datastore read (answered a second late, with what was stored when it
+  // was asked) makes both deciders read the record before either writes.
   await withTwo(async (app) => {
     const { bobs, carols } = await asked(app);
     await Promise.all([approve(app, bob, bobs), approve(app, carol, carols)]);
@@ -209,5 +211,8 @@ Deno.test("two-person: the two approvals racing grant exactly once, both counted
       1,
       "the requester is told once",
     );
-  }, REAL_SETTLE);
+  }, {
+    env: REAL_SETTLE,
+    slack: { methodLatencyMs: { "apps.datastore.get": 1000 } },
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * What happens to a request after its decision, or instead of one, when one
  * of its scheduled triggers runs: the reminder before a grant ends, its
- * expiry, the pending request's nudge halfway and its timeout, and resuming
- * a decision that ran out of time.
+ * expiry, the pending request's nudges, escalation and timeout, and
+ * resuming a decision that ran out of time.
  *
  * Every event reads the record first and trusts its own fields (state,
  * expires_at) over the trigger that woke it: a grant may have been extended
@@ -15,7 +15,11 @@ import { findProfile, type Profile } from "../config_schema.ts";
 import { WORKFLOWS } from "../context.ts";
 import { formatDuration } from "../durations.ts";
 import { requireExpiry, type TypedRecord, withEvent } from "../requests/mod.ts";
-import { type DecisionContext, resumeDecision } from "../review/mod.ts";
+import {
+  type DecisionContext,
+  escalate,
+  resumeDecision,
+} from "../review/mod.ts";
 import { post } from "../slack/mod.ts";
 import { errorText } from "../text.ts";
 import { factsOf } from "./ending.ts";
@@ -23,6 +27,7 @@ import { expireGrant } from "./expire.ts";
 import { extensionRoom, isActiveGrant } from "./extension.ts";
 import { endPending } from "./pending.ts";
 import {
+  approverReminderTimes,
   type LifecycleEvent,
   REMINDER_BEFORE_MS,
   triggersOf,
@@ -64,6 +69,9 @@ export async function handleScheduled(
       return;
     case "resume":
       await resumeDecision(ctx, record);
+      return;
+    case "escalate":
+      if (profile) await escalate(ctx, record, profile, now);
       return;
   }
 }
@@ -165,7 +173,14 @@ async function nudge(
     Date.parse(record.created_at) + profile.requestTimeoutSeconds * 1000,
   );
   if (deadline <= now) return;
-  if (happened(record, "nudged", undefined)) return;
+  // One nudge per planned time that has come (a re-delivery sends none).
+  const due = approverReminderTimes(
+    new Date(record.created_at),
+    profile.requestTimeoutSeconds,
+    profile.escalateAfterSeconds,
+  ).filter((at) => at.getTime() <= now.getTime() + 1000).length;
+  const sent = record.history.filter((h) => h.event === "nudged").length;
+  if (sent >= due) return;
   const res = await ctx.client.chat.postMessage({
     channel: record.prompt_channel ?? record.approver,
     ...(record.prompt_ts ? { thread_ts: record.prompt_ts } : {}),

@@ -1,6 +1,6 @@
 /**
  * A record's scheduled events: the one-off triggers made for it (expiry,
- * reminder, timeout, nudge, resume), stored on the row as
+ * reminder, timeout, nudge, resume, escalate), stored on the row as
  * `"event:trigger_id"` strings in `schedule`. {@linkcode eventsOf} reads
  * them as {@linkcode ScheduledEvent}s; {@linkcode scheduleEntry} writes one
  * back as the row stores it.
@@ -21,6 +21,7 @@ export const SCHEDULED_EVENTS = [
   "timeout",
   "nudge",
   "resume",
+  "escalate",
 ] as const;
 /** One of {@linkcode SCHEDULED_EVENTS}. */
 export type ScheduledEventKind = typeof SCHEDULED_EVENTS[number];

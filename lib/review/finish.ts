@@ -101,11 +101,11 @@ async function tellEveryone(
 }
 
 /** The timed events of a pending request, deleted once it is decided. */
-const PENDING_EVENTS = ["nudge", "timeout"] as const;
+const PENDING_EVENTS = ["nudge", "escalate", "timeout"] as const;
 
 /**
- * A decided record's timed events: the pending request's nudge and
- * timeout go; a new grant gets its reminder and expiry (once: a resumed run finds
+ * A decided record's timed events: the pending request's nudges,
+ * escalation and timeout go; a new grant gets its reminder and expiry (once: a resumed run finds
  * them on the record); a group grant makes sure of the periodic check.
  * Returns the record's schedule entries.
  */

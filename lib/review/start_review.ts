@@ -142,11 +142,16 @@ async function askApprover(
       undeliveredText(record.approver, errors.get(record.approver) ?? ""),
     );
   }
-  // Nudge the approver halfway; expire the request if nobody decides.
+  // Nudge the approver (and escalate, if the profile says so); expire the
+  // request if nobody decides.
   const schedule = await scheduleEvents(
     ctx.client,
     record.id,
-    pendingEvents(new Date(record.created_at), r.profile.requestTimeoutSeconds),
+    pendingEvents(
+      new Date(record.created_at),
+      r.profile.requestTimeoutSeconds,
+      r.profile.escalateAfterSeconds,
+    ),
     new Date(),
     ctx.deadline,
   );
