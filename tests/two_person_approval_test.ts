@@ -116,6 +116,11 @@ Deno.test("two-person: one approval is not enough, the second grants once, and e
     const [record] = records(app);
     assertEquals(record.state, "granted");
     assertEquals(attributeWrites(app).length, 1);
+    // Tailscale's admin console names both approvers too.
+    assertIncludes(
+      (attributeWrites(app)[0].body as { comment: string }).comment,
+      "approved by bob@example.com and carol@example.com",
+    );
     assertEquals(approvalsIn(app).map((h) => h.actor), [bob, carol]);
     assert(approvalsIn(app).every((h) => Date.parse(h.at) > 0), "with times");
     const both = `Approved by <@${bob}> and <@${carol}>`;

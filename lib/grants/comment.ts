@@ -24,13 +24,22 @@ export function grantComment(input: {
   reason: string;
   /** An emergency grant: nobody approved it. */
   breakGlass?: boolean;
+  /**
+   * Everyone whose approval counted, when it took more than one
+   * (`approvalsRequired`) or someone else than `approverId` decided.
+   */
+  approvers?: { person: SlackPerson | null; id: string }[];
 }): string {
   const requester = who(input.requester, input.requesterId);
   const approval = input.breakGlass
     ? "EMERGENCY (break-glass), no approver"
     : input.requesterId === input.approverId
     ? "self-approved"
-    : `approved by ${who(input.approver, input.approverId)}`;
+    : `approved by ${
+      input.approvers?.length
+        ? input.approvers.map((a) => who(a.person, a.id)).join(" and ")
+        : who(input.approver, input.approverId)
+    }`;
   const reason = input.reason.replace(/\s+/g, " ").trim();
   return truncate(
     `Requested in Slack by ${requester}, ${approval}. Reason: ${reason}`,

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  approversOf,
   type RequestRecord,
   type RequestStore,
   withEvent,
@@ -107,7 +108,12 @@ export async function writeAttributeGrant(
       Math.abs(Date.parse(expiry) - planned.getTime()) < 1000
     ) return true;
   }
-  const approver = await lookupPerson(ctx.client, record.approver);
+  // Whoever's approval counted: the named approver, an escalated one who
+  // decided instead, or every approver of a two-person approval.
+  const approverIds = approversOf(record);
+  const [approver, ...counted] = await Promise.all(
+    [record.approver, ...approverIds].map((id) => lookupPerson(ctx.client, id)),
+  );
   await r.tailscale.setPostureAttribute(record.device_id, record.attribute, {
     value: true,
     expiry: planned,
@@ -118,6 +124,7 @@ export async function writeAttributeGrant(
       approverId: record.approver,
       reason: record.reason,
       breakGlass: record.break_glass,
+      approvers: approverIds.map((id, i) => ({ person: counted[i], id })),
     }),
   });
   return false;
