@@ -112,6 +112,11 @@ Deno.test("two-person: one approval is not enough, the second grants once, and e
       assertIncludes(current(app, prompt), "workflow_button");
     }
     assertIncludes(repliesTo(app, bob), "Your approval is recorded: 1 of 2");
+    await app.platform.startWorkflow("my_tailscale_access", alice);
+    assertIncludes(
+      JSON.stringify(app.platform.openView(alice).view.blocks),
+      `Waiting for <@${carol}> (approved by <@${bob}>)`,
+    );
     await approve(app, carol, carols);
     const [record] = records(app);
     assertEquals(record.state, "granted");

@@ -76,6 +76,10 @@ export type PendingRow = {
   id: string;
   requesterId: string;
   approverId: string;
+  /** Everyone asked, when more than the approver (two-person, escalated). */
+  askedIds?: string[];
+  /** Who has approved so far (two-person approval). */
+  approvedIds?: string[];
   profile: string;
   device: string;
   createdAt: Date;
@@ -121,6 +125,15 @@ function statusLine(status: TailscaleStatus): string | null {
 }
 
 /** Who approved it, or that it was emergency access and who acknowledged. */
+/** Who a pending request waits for, and who has approved already. */
+function waitingFor(p: PendingRow): string {
+  const asked = p.askedIds?.length ? p.askedIds : [p.approverId];
+  const approved = p.approvedIds ?? [];
+  return `${mentions(asked.filter((id) => !approved.includes(id)))}${
+    approved.length ? ` (approved by ${mentions(approved)})` : ""
+  }`;
+}
+
 function approvalLine(g: GrantRow): string {
   if (!g.breakGlass) {
     return `Approved by ${mentions(g.approverIds ?? [g.approverId])}`;
@@ -234,7 +247,7 @@ function pendingBlocks(p: PendingRow): Block[] {
       text: mrkdwn(
         `${who}*${escapeMrkdwn(p.profile)}* on \`${
           escapeMrkdwn(p.device)
-        }\`\nWaiting for <@${p.approverId}> since ${slackDate(p.createdAt)}`,
+        }\`\nWaiting for ${waitingFor(p)} since ${slackDate(p.createdAt)}`,
       ),
       ...(p.mine
         ? {

@@ -8,7 +8,9 @@
 import type { GrantRow, PendingRow } from "../blocks/mod.ts";
 import { type Config, findProfile } from "../config_schema.ts";
 import {
+  approvalsOf,
   approversOf,
+  askedOf,
   isScheduledGrant,
   plannedEndOf,
   type RequestRecord,
@@ -102,6 +104,10 @@ export function pendingRows(
     id: r.id,
     requesterId: r.requester,
     approverId: r.approver,
+    // Everyone the request was offered to (two-person approval,
+    // escalation), and whose approval is already in.
+    askedIds: askedOf(r),
+    approvedIds: approvalsOf(r).map((a) => a.actor),
     profile: `${profileLabel(config, r)}${suffix}`,
     device: deviceLabel(r),
     createdAt: new Date(r.created_at),
