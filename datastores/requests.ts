@@ -89,5 +89,10 @@ export const RequestsDatastore = DefineDatastore({
     /** Break-glass: the approver who acknowledged it, and when. */
     acknowledged_by: { type: Schema.types.string },
     acknowledged_at: { type: Schema.types.string },
+    /** Every approver's prompt, as "user:channel:ts" (several when more are asked). */
+    prompts: {
+      type: Schema.types.array,
+      items: { type: Schema.types.string },
+    },
   },
 });

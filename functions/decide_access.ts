@@ -34,7 +34,7 @@ export const DecideAccessFunction = DefineFunction({
       outcome: {
         type: Schema.types.string,
         description:
-          '"granted", "denied", "in_progress", "none" (nothing decided), …',
+          '"granted", "denied", "in_progress", "pending" (one approval of several counted), "none" (nothing decided), …',
       },
       expires_at: { type: Schema.slack.types.timestamp },
     },

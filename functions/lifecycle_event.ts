@@ -5,12 +5,12 @@ import { decisionContext } from "../lib/review/mod.ts";
 import { checkPayload, Deadline } from "../lib/slack/mod.ts";
 import { handleScheduled, LIFECYCLE_EVENTS } from "../lib/grants/mod.ts";
 
-/** Runs a request's timed event (reminder, expiry, timeout, nudge). */
+/** Runs a request's timed event (reminder, expiry, timeout, nudge, escalate). */
 export const LifecycleEventFunction = DefineFunction({
   callback_id: "lifecycle_event",
   title: "Tailscale access: timed event",
   description:
-    "Reminds before a grant ends, records its end, times out undecided requests",
+    "Reminds before a grant ends, records its end, nudges and escalates undecided requests, times them out",
   source_file: "functions/lifecycle_event.ts",
   input_parameters: {
     properties: {

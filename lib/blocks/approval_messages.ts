@@ -54,7 +54,53 @@ export type RequestSummary = {
   extendsUntil?: Date;
   /** When the access is to start, if later than its approval. */
   startsAt?: Date;
+  /** Who decided, when not `approverId` (an escalated approver). */
+  deciderId?: string;
+  /** When several approvals are needed: how many, who was asked, who approved. */
+  approvals?: ApprovalProgress;
 };
+
+/** Where a request that needs several approvals stands. */
+export type ApprovalProgress = {
+  required: number;
+  /** Everyone asked, in the order they were asked. */
+  asked: string[];
+  /** Who has approved so far, in order. */
+  by: string[];
+};
+
+/** Mentions of `users`: "<@A>", "<@A> and <@B>", "<@A>, <@B> and <@C>". */
+export function mentions(users: readonly string[]): string {
+  const all = users.map((u) => `<@${u}>`);
+  return all.length < 2
+    ? all.join("")
+    : `${all.slice(0, -1).join(", ")} and ${all.at(-1)}`;
+}
+
+/** Who approved or decided: every approver when several were needed. */
+export function decidersOf(s: RequestSummary): string {
+  return s.approvals?.by.length
+    ? mentions(s.approvals.by)
+    : `<@${s.deciderId ?? s.approverId}>`;
+}
+
+/** "1 of 2 approvals: <@B>", or "0 of 2 approvals so far". */
+export function progressText(p: ApprovalProgress): string {
+  return `${p.by.length} of ${p.required} approvals${
+    p.by.length ? `: ${mentions(p.by)}` : " so far"
+  }`;
+}
+
+/** The progress line under a prompt that needs several approvals. */
+function progressBlocks(s: RequestSummary): Block[] {
+  return s.approvals
+    ? [{
+      type: "context",
+      block_id: "approvals",
+      elements: [mrkdwn(`:busts_in_silhouette: ${progressText(s.approvals)}`)],
+    }]
+    : [];
+}
 
 /** "on <device>" or "in `group:prod` as `login`". */
 export function onTarget(target: Target): string {
@@ -218,6 +264,7 @@ export function approvalRequestMessage(
     blocks: [
       ...requestBlocks(s),
       ...opensBlocks(opens),
+      ...progressBlocks(s),
       {
         type: "actions",
         block_id: "decision",
@@ -243,7 +290,11 @@ export function requestSentMessage(
     escapeMrkdwn(s.profile.description)
   }* ${onTarget(s.target)} for ${formatDuration(s.durationSeconds)}${
     startingText(s)
-  } was sent to <@${s.approverId}>. You will hear here when they decide.`;
+  } was sent to ${
+    s.approvals
+      ? `${mentions(s.approvals.asked)} (${s.approvals.required} must approve)`
+      : `<@${s.approverId}>`
+  }. You will hear here when they decide.`;
   return {
     text: `Your request for ${s.profile.description} was sent to the approver`,
     blocks: [{

@@ -7,6 +7,7 @@
  */
 import type { Profile } from "../config_schema.ts";
 import { escapeMrkdwn } from "../devices/mod.ts";
+import { formatDuration } from "../durations.ts";
 import type { Target } from "../grants/mod.ts";
 import { onTarget, slackDate } from "./approval_messages.ts";
 import type { SectionBlock, SlackMessage } from "./block_kit.ts";
@@ -187,6 +188,35 @@ export function nudgeMessage(
       `:bell: Reminder: <@${requesterId}> is still waiting for your decision on access to *${
         escapeMrkdwn(profile.description)
       }* (the request above). It expires ${slackDate(expiresAt)}.`,
+    )],
+  };
+}
+
+/**
+ * What the notify channel is told when a request is escalated: nobody
+ * decided in `afterSeconds`, and who can decide now.
+ */
+export function escalationMessage(
+  requesterId: string,
+  profile: Profile,
+  afterSeconds: number,
+  deciders: readonly string[],
+): SlackMessage {
+  const who = deciders.map((u) => `<@${u}>`);
+  const any = who.length > 1
+    ? `any of ${who.slice(0, -1).join(", ")} or ${who.at(-1)} can decide`
+    : `${who.join("")} can decide`;
+  return {
+    text: `No decision after ${
+      formatDuration(afterSeconds)
+    } on a Tailscale access request`,
+    blocks: [section(
+      "escalation",
+      `:rotating_light: No decision after ${
+        formatDuration(afterSeconds)
+      } on <@${requesterId}>'s request for access to *${
+        escapeMrkdwn(profile.description)
+      }*: ${any}.`,
     )],
   };
 }

@@ -8,7 +8,7 @@
 import type { TailscaleStatus } from "../grants/mod.ts";
 import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
-import { slackDate } from "./approval_messages.ts";
+import { mentions, slackDate } from "./approval_messages.ts";
 import {
   type Block,
   type Button,
@@ -57,6 +57,8 @@ export type GrantRow = {
   id: string;
   requesterId: string;
   approverId: string;
+  /** Everyone who approved it (two-person approval), when known. */
+  approverIds?: string[];
   profile: string;
   device: string;
   expiresAt: Date;
@@ -120,7 +122,9 @@ function statusLine(status: TailscaleStatus): string | null {
 
 /** Who approved it, or that it was emergency access and who acknowledged. */
 function approvalLine(g: GrantRow): string {
-  if (!g.breakGlass) return `Approved by <@${g.approverId}>`;
+  if (!g.breakGlass) {
+    return `Approved by ${mentions(g.approverIds ?? [g.approverId])}`;
+  }
   const { acknowledgedBy: by, acknowledgedAt: at } = g.breakGlass;
   return `:rotating_light: Emergency access · ${
     by

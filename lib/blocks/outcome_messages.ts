@@ -8,6 +8,7 @@
 import { escapeMrkdwn } from "../devices/mod.ts";
 import { targetName } from "../grants/mod.ts";
 import {
+  decidersOf,
   onTarget,
   requestBlocks,
   type RequestSummary,
@@ -57,18 +58,18 @@ function outcomeLine(s: RequestSummary, o: Outcome): string {
       return `:white_check_mark: ${
         o.breakGlass
           ? `Emergency access taken by <@${s.requesterId}>, without an approver`
-          : `${
-            o.selfApproved ? "Self-approved" : "Approved"
-          } by <@${s.approverId}>`
+          : `${o.selfApproved ? "Self-approved" : "Approved"} by ${
+            decidersOf(s)
+          }`
       }. Access is active until ${slackDate(o.expiresAt)}.${
         quoted("Note", o.note)
       }${alreadyMemberNote(s, o)}`;
     case "denied":
-      return `:x: Denied by <@${s.approverId}>.${
+      return `:x: Denied by <@${s.deciderId ?? s.approverId}>.${
         quoted("Reason", o.reason)
       } Nothing was changed in Tailscale.`;
     case "failed":
-      return `:warning: Approved by <@${s.approverId}>, but the grant *failed*: ${
+      return `:warning: Approved by ${decidersOf(s)}, but the grant *failed*: ${
         escapeMrkdwn(o.error)
       } Access was not granted.`;
     case "expired":
@@ -76,7 +77,9 @@ function outcomeLine(s: RequestSummary, o: Outcome): string {
     case "cancelled":
       return `:leftwards_arrow_with_hook: Cancelled by <@${s.requesterId}>. Nothing was changed in Tailscale.`;
     case "in_progress":
-      return `:hourglass_flowing_sand: Approved by <@${s.approverId}>. Tailscale is slow to answer, so the grant is being finished; everyone is told when it is done.`;
+      return `:hourglass_flowing_sand: Approved by ${
+        decidersOf(s)
+      }. Tailscale is slow to answer, so the grant is being finished; everyone is told when it is done.`;
   }
 }
 
@@ -117,31 +120,36 @@ export function requesterOutcomeMessage(
           ? "emergency access, without an approver"
           : o.selfApproved
           ? "self-approved"
-          : `approved by <@${s.approverId}>`
+          : `approved by ${decidersOf(s)}`
       }).${quoted("Note", o.note)}${alreadyMemberNote(s, o)}`;
       break;
     case "denied":
-      text = `:x: <@${s.approverId}> denied your ${
+      text = `:x: <@${s.deciderId ?? s.approverId}> denied your ${
         s.extendsUntil ? "extension " : ""
       }request for ${what}.${quoted("Reason", o.reason)}`;
       break;
     case "expired":
-      text =
-        `:hourglass: Your request for ${what} expired: <@${s.approverId}> did not decide in time. Nothing was granted; you can ask again.`;
+      text = `:hourglass: Your request for ${what} expired: ${
+        s.approvals
+          ? `it did not get ${s.approvals.required} approvals`
+          : `<@${s.approverId}> did not decide`
+      } in time. Nothing was granted; you can ask again.`;
       break;
     case "cancelled":
       text =
         `:leftwards_arrow_with_hook: You cancelled your request for ${what}.`;
       break;
     case "failed":
-      text =
-        `:warning: <@${s.approverId}> approved your request for ${what}, but the grant *failed*: ${
-          escapeMrkdwn(o.error)
-        } You do not have access. Try again later or ask a tailnet admin.`;
+      text = `:warning: ${
+        decidersOf(s)
+      } approved your request for ${what}, but the grant *failed*: ${
+        escapeMrkdwn(o.error)
+      } You do not have access. Try again later or ask a tailnet admin.`;
       break;
     case "in_progress":
-      text =
-        `:hourglass_flowing_sand: <@${s.approverId}> approved your request for ${what}. Tailscale is slow to answer, so the grant is being finished; you will hear here when it is done.`;
+      text = `:hourglass_flowing_sand: ${
+        decidersOf(s)
+      } approved your request for ${what}. Tailscale is slow to answer, so the grant is being finished; you will hear here when it is done.`;
       break;
   }
   return {

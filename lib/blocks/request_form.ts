@@ -252,6 +252,8 @@ export function approverBlock(
     }
     case "choices":
       return { ...base, ...approverChoices(field, requesterId, now) };
+    case "all":
+      return { ...base, ...everyApprover(field) };
     case "picker":
       return {
         ...base,
@@ -304,6 +306,39 @@ function approverChoices(
       action_id: FIELD.approver,
       options,
       ...(options.length === 1 ? { initial_option: options[0] } : {}),
+    },
+  };
+}
+
+/**
+ * Who will be asked when several approvals are needed: one option, chosen
+ * already (its value names the first approver, the request's own), and
+ * the names in the hint.
+ */
+function everyApprover(
+  field: Extract<ApproverField, { kind: "all" }>,
+): Pick<InputBlock, "hint" | "element"> {
+  const option: OptionObject = {
+    text: plain(
+      `All ${field.approvers.length} approvers (${field.required} must approve)`,
+    ),
+    value: field.approvers[0].id,
+  };
+  const names = field.approvers.map((p) => p.name).join(", ");
+  return {
+    hint: plain(truncate(
+      `Each is asked: ${names}.${
+        field.notFound.length
+          ? ` Not found in Slack: ${field.notFound.join(", ")}`
+          : ""
+      }`,
+      2000,
+    )),
+    element: {
+      type: "radio_buttons",
+      action_id: FIELD.approver,
+      options: [option],
+      initial_option: option,
     },
   };
 }

@@ -8,6 +8,7 @@
 import type { GrantRow, PendingRow } from "../blocks/mod.ts";
 import { type Config, findProfile } from "../config_schema.ts";
 import {
+  approversOf,
   isScheduledGrant,
   plannedEndOf,
   type RequestRecord,
@@ -77,6 +78,7 @@ export function grantRow(
     id: record.id,
     requesterId: record.requester,
     approverId: record.approver,
+    approverIds: approversOf(record),
     profile: profileLabel(config, record),
     device: deviceLabel(record),
     expiresAt: listedEnd(record),

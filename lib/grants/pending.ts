@@ -10,7 +10,7 @@ import {
   type DecisionContext,
   describeRecord,
   outcomeOf,
-  promptOf,
+  promptRefsOf,
 } from "../review/mod.ts";
 import {
   claimDecision,
@@ -58,7 +58,7 @@ export async function endPending(
       ctx.client,
       await describeRecord(ctx, current, profile),
       outcomeOf(current),
-      promptOf(current),
+      promptRefsOf(current),
     );
     current = withNotified(current, failures, new Date());
   }

@@ -1,7 +1,8 @@
 /**
  * Timed events of a request, as one-off scheduled triggers that run the
  * `grant_lifecycle` workflow: the expiry notice and the reminder before it,
- * the pending request's timeout and the approver's nudge halfway.
+ * the pending request's timeout, the approver's nudges (halfway, or backing
+ * off on a profile that escalates) and its escalation to other approvers.
  *
  * A trigger only says "look at request X now": the handler always checks the
  * record's own fields, since a grant may have been extended or revoked, and
@@ -195,19 +196,60 @@ export function grantEvents(expiresAt: Date): Planned[] {
   ];
 }
 
-/** The approver's nudge halfway and the timeout of a pending request. */
+/**
+ * After how long an escalating profile reminds its approver again: each
+ * reminder waits longer than the one before (never after the timeout).
+ */
+export const APPROVER_REMINDERS_AFTER_MS = [
+  15 * 60_000,
+  60 * 60_000,
+  4 * 60 * 60_000,
+] as const;
+
+/**
+ * When the approver of a pending request is reminded: halfway to the
+ * timeout, or, on a profile that escalates (`escalateAfterSeconds`), at
+ * {@linkcode APPROVER_REMINDERS_AFTER_MS} (backing off), those before the
+ * timeout.
+ *
+ * @example
+ * ```ts
+ * approverReminderTimes(created, 4 * 3600); // [created + 2 h]
+ * approverReminderTimes(created, 2 * 3600, 1800); // [+15 min, +1 h]
+ * ```
+ */
+export function approverReminderTimes(
+  createdAt: Date,
+  timeoutSeconds: number,
+  escalateAfterSeconds?: number,
+): Date[] {
+  const ms = timeoutSeconds * 1000;
+  const after = escalateAfterSeconds === undefined
+    ? [ms / 2]
+    : APPROVER_REMINDERS_AFTER_MS.filter((t) => t < ms);
+  return after.map((t) => new Date(createdAt.getTime() + t));
+}
+
+/**
+ * A pending request's events: the approver's reminders (see
+ * {@linkcode approverReminderTimes}), its escalation when the profile sets
+ * `escalateAfterSeconds`, and its timeout.
+ */
 export function pendingEvents(
   createdAt: Date,
   timeoutSeconds: number,
+  escalateAfterSeconds?: number,
 ): Planned[] {
-  const ms = timeoutSeconds * 1000;
-  const timeout = new Date(createdAt.getTime() + ms);
-  return [
-    {
-      event: "nudge",
-      at: new Date(createdAt.getTime() + ms / 2),
-      latest: timeout,
-    },
-    { event: "timeout", at: timeout },
-  ];
+  const timeout = new Date(createdAt.getTime() + timeoutSeconds * 1000);
+  const reminders = approverReminderTimes(
+    createdAt,
+    timeoutSeconds,
+    escalateAfterSeconds,
+  ).map((at): Planned => ({ event: "nudge", at, latest: timeout }));
+  const escalation: Planned[] = escalateAfterSeconds === undefined ? [] : [{
+    event: "escalate",
+    at: new Date(createdAt.getTime() + escalateAfterSeconds * 1000),
+    latest: timeout,
+  }];
+  return [...reminders, ...escalation, { event: "timeout", at: timeout }];
 }

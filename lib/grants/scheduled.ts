@@ -1,7 +1,7 @@
 /**
  * What happens to a request after its decision, or instead of one, when one
  * of its scheduled triggers runs: the reminder before a grant ends, its
- * expiry, the pending request's nudge halfway and its timeout, and resuming
+ * expiry, the pending request's nudges, escalation and timeout, resuming
  * a decision that ran out of time, and the start of access approved to
  * start later.
  *
@@ -18,6 +18,7 @@ import { formatDuration } from "../durations.ts";
 import { requireExpiry, type TypedRecord, withEvent } from "../requests/mod.ts";
 import {
   type DecisionContext,
+  escalate,
   resumeDecision,
   startScheduled,
 } from "../review/mod.ts";
@@ -28,6 +29,7 @@ import { expireGrant } from "./expire.ts";
 import { extensionRoom, isActiveGrant } from "./extension.ts";
 import { endPending } from "./pending.ts";
 import {
+  approverReminderTimes,
   type LifecycleEvent,
   REMINDER_BEFORE_MS,
   triggersOf,
@@ -72,6 +74,9 @@ export async function handleScheduled(
       return;
     case "start":
       await startScheduled(ctx, record, now);
+      return;
+    case "escalate":
+      if (profile) await escalate(ctx, record, profile, now);
       return;
   }
 }
@@ -173,7 +178,14 @@ async function nudge(
     Date.parse(record.created_at) + profile.requestTimeoutSeconds * 1000,
   );
   if (deadline <= now) return;
-  if (happened(record, "nudged", undefined)) return;
+  // One nudge per planned time that has come (a re-delivery sends none).
+  const due = approverReminderTimes(
+    new Date(record.created_at),
+    profile.requestTimeoutSeconds,
+    profile.escalateAfterSeconds,
+  ).filter((at) => at.getTime() <= now.getTime() + 1000).length;
+  const sent = record.history.filter((h) => h.event === "nudged").length;
+  if (sent >= due) return;
   const res = await ctx.client.chat.postMessage({
     channel: record.prompt_channel ?? record.approver,
     ...(record.prompt_ts ? { thread_ts: record.prompt_ts } : {}),

@@ -88,7 +88,9 @@ export function claimedRecord(
 /**
  * Decides a pending request at most once. Writes the decision with a fresh
  * token, waits `settleMs`, and reads back: the decision stands only if the
- * token is still the stored one.
+ * token is still the stored one. A claim that lost to a step which left the
+ * request pending (one approval of several, an escalation) has not been
+ * decided against: it is made again on top of that step.
  *
  * @example
  * ```ts
@@ -106,12 +108,64 @@ export async function claimDecision(
   decision: ClaimedDecision,
   settleMs = DEFAULT_SETTLE_MS,
 ): Promise<Claim> {
-  const token = crypto.randomUUID();
-  await store.put(claimedRecord(record, decision, token));
-  const stored = await settled(store, record.id, settleMs);
-  return stored.claim_token === token
-    ? { won: true, record: stored }
-    : { won: false, record: stored };
+  return await claimStep(
+    store,
+    record,
+    (current) => claimedRecord(current, decision, ""),
+    settleMs,
+  );
+}
+
+/** How many times a step that keeps losing to pending steps is tried. */
+export const MAX_STEP_TRIES = 8;
+
+/**
+ * Claims one change to a pending request, like a decision: `change` makes
+ * the record to write from the current one (null: nothing to write, e.g.
+ * an approval already counted). Writes it with a fresh `claim_token`,
+ * waits `settleMs`, reads back; the change stands only if the token is
+ * still the stored one.
+ *
+ * Why this makes counting approvals race-safe without a conditional write:
+ * every change to a pending request (a decision, one approval, the prompts
+ * an escalation adds) is such a claimed step, so the steps that stand form
+ * one sequence, each written on top of the one before (a competitor that
+ * read the record before our write has written by the time we read back,
+ * and only one token survives). A step that lost to a step which left the
+ * request pending is made again from the record as now stored (so two
+ * racing approvals both count, one after the other); a step that lost to a
+ * decision is not. Each standing approval adds exactly one to the count, so
+ * exactly one of them reaches the number required, and only that one
+ * writes the approved state that the grant follows.
+ *
+ * @example
+ * ```ts
+ * const claim = await claimStep(store, record, (current) =>
+ *   withApproval(current, actor, new Date()), settleMsFrom(env));
+ * if (claim.won && claim.record.state === "approved") console.log("grant");
+ * ```
+ */
+export async function claimStep(
+  store: ClaimStore,
+  record: RequestRecord,
+  change: (current: RequestRecord) => RequestRecord | null,
+  settleMs = DEFAULT_SETTLE_MS,
+): Promise<Claim> {
+  let current = record;
+  for (let attempt = 1;; attempt++) {
+    const next = change(current);
+    if (!next) {
+      return { won: false, record: await settled(store, record.id, 0) };
+    }
+    const token = crypto.randomUUID();
+    await store.put({ ...next, claim_token: token });
+    const stored = await settled(store, record.id, settleMs);
+    if (stored.claim_token === token) return { won: true, record: stored };
+    if (stored.state !== "pending" || attempt >= MAX_STEP_TRIES) {
+      return { won: false, record: stored };
+    }
+    current = stored;
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 export * from "./access_request.ts";
 export * from "./break_glass.ts";
+export * from "./approvals.ts";
 export * from "./claim.ts";
 export { RecordError } from "./datastore_calls.ts";
 export * from "./group_access.ts";

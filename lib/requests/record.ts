@@ -118,6 +118,12 @@ export const RequestRowSchema = z.object({
   /** Break-glass: the approver who acknowledged it, and when. */
   acknowledged_by: z.string().optional(),
   acknowledged_at: z.string().optional(),
+  /**
+   * Every approver's prompt, as "user:channel:ts" (two-person approval and
+   * escalation ask several people). Rows written before it have only
+   * `prompt_channel`/`prompt_ts`, read as one prompt.
+   */
+  prompts: z.array(z.string()).optional(),
 });
 /** A request record: the stored row's fields. */
 export type RequestRecord = z.output<typeof RequestRowSchema>;

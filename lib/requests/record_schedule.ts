@@ -1,6 +1,6 @@
 /**
  * A record's scheduled events: the one-off triggers made for it (expiry,
- * reminder, timeout, nudge, resume, a later start), stored on the row as
+ * reminder, timeout, nudge, resume, escalate, a later start), stored on the row as
  * `"event:trigger_id"` strings in `schedule`. {@linkcode eventsOf} reads
  * them as {@linkcode ScheduledEvent}s; {@linkcode scheduleEntry} writes one
  * back as the row stores it.
@@ -22,6 +22,7 @@ export const SCHEDULED_EVENTS = [
   "nudge",
   "resume",
   "start",
+  "escalate",
 ] as const;
 /** One of {@linkcode SCHEDULED_EVENTS}. */
 export type ScheduledEventKind = typeof SCHEDULED_EVENTS[number];

@@ -13,21 +13,27 @@ import {
 import { type MessageRef, post, update } from "../slack/mod.ts";
 
 /**
- * Tells everyone how a request ended: the approver's prompt (when there is
- * one), the requester, and the profile's notify channel. Returns the
- * notifications that failed, for the caller to report.
+ * Tells everyone how a request ended: the approvers' prompts (when there
+ * are any: one, or each person asked), the requester, and the profile's
+ * notify channel. Returns the notifications that failed, for the caller to
+ * report.
  */
 export async function announceOutcome(
   client: SlackClient,
   summary: RequestSummary,
   outcome: Outcome,
-  approverPrompt?: MessageRef,
+  approverPrompts?: MessageRef | readonly MessageRef[],
 ): Promise<string[]> {
   const failures: string[] = [];
   const jobs: Promise<void>[] = [];
-  if (approverPrompt) {
+  const prompts = approverPrompts === undefined
+    ? []
+    : "ts" in approverPrompts
+    ? [approverPrompts]
+    : approverPrompts;
+  for (const prompt of prompts) {
     jobs.push(
-      update(client, approverPrompt, decidedApprovalMessage(summary, outcome))
+      update(client, prompt, decidedApprovalMessage(summary, outcome))
         .then((error) => {
           if (error) failures.push(`approver's message: ${error}`);
         }),

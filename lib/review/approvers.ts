@@ -14,6 +14,7 @@ import {
   toPerson,
   usergroupMembers,
 } from "../people/mod.ts";
+import { everyApproverField } from "./every_approver.ts";
 
 /** Radio buttons can show at most this many approvers. */
 export const MAX_RADIO_APPROVERS = 10;
@@ -29,7 +30,14 @@ export type ApproverField =
   /** A user picker: no list configured, or more than ten. */
   | { kind: "picker"; restricted: boolean }
   /** Nobody can approve this for the requester; `reason` says why. */
-  | { kind: "nobody"; reason: string };
+  | { kind: "nobody"; reason: string }
+  /** `required` approvals needed: every one of `approvers` is asked. */
+  | {
+    kind: "all";
+    approvers: SlackPerson[];
+    required: number;
+    notFound: string[];
+  };
 
 /** Works out the approver field of the form for `profile` and `requesterId`. */
 export async function approverField(
@@ -37,6 +45,9 @@ export async function approverField(
   profile: Profile,
   requesterId: string,
 ): Promise<ApproverField> {
+  if (profile.approvalsRequired > 1) {
+    return await everyApproverField(client, profile, requesterId);
+  }
   const emails = profile.approverEmails ?? [];
   const groups = profile.approverGroups ?? [];
   // A guest who may request never approves, not even their own request.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RequestRecord } from "../requests/mod.ts";
+import { askedOf, type RequestRecord } from "../requests/mod.ts";
 import { DENY_MODAL_CALLBACK_ID, MAX_NOTE_LENGTH } from "../blocks/mod.ts";
 import { REASON_REQUIRED_TEXT } from "./sentences.ts";
 
@@ -18,11 +18,12 @@ export type CollectedDecision = {
 };
 
 /**
- * Whether `actor` gets a modal to decide `record`: only its approver, and
- * only while it is pending. Step 2 tells anyone else why not.
+ * Whether `actor` gets a modal to decide `record`: only someone asked (its
+ * approver, or each person a two-person profile or an escalation asked),
+ * and only while it is pending. Step 2 tells anyone else why not.
  */
 export function mayStillDecide(record: RequestRecord, actor: string): boolean {
-  return record.state === "pending" && record.approver === actor;
+  return record.state === "pending" && askedOf(record).includes(actor);
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  askedOf,
   claimDecision,
   claimIsStale,
   DEFAULT_SETTLE_MS,
@@ -32,8 +33,11 @@ import {
   NO_RECORD_TEXT,
   noLongerDecideText,
   onlyApproverText,
+  onlyAskedText,
+  ownApprovalText,
   recordUnreadableText,
 } from "./sentences.ts";
+import { approveOneOf } from "./approve_many.ts";
 
 /** A decision as the decision workflow hands it over. */
 export type DecisionInput = {
@@ -76,8 +80,21 @@ export async function handleDecision(
     return await refuse(ctx, actor, recordUnreadableText(errorText(e)));
   }
   if (!record) return await refuse(ctx, actor, NO_RECORD_TEXT);
-  if (actor !== record.approver) {
-    return await refuse(ctx, actor, onlyApproverText(record.approver));
+  // Whoever was asked may decide: the approver, every approver of a
+  // two-person profile, anyone an escalation reached.
+  const asked = askedOf(record);
+  if (!asked.includes(actor)) {
+    const required = findProfile(ctx.config, record.attribute)
+      ?.approvalsRequired ?? 1;
+    return await refuse(
+      ctx,
+      actor,
+      actor === record.requester && required > 1
+        ? ownApprovalText(required)
+        : asked.length > 1
+        ? onlyAskedText(asked)
+        : onlyApproverText(record.approver),
+    );
   }
   if (record.state !== "pending") {
     return await decidedAlready(ctx, record, actor);
@@ -88,7 +105,7 @@ export async function handleDecision(
 }
 
 /** Tells whoever clicked why nothing was decided. */
-async function refuse(
+export async function refuse(
   ctx: DecisionContext,
   actor: string,
   text: string,
@@ -136,7 +153,16 @@ async function decidePending(
   if (!resolved.ok) {
     return await endUnresolvable(ctx, record, resolved.message, prompt);
   }
+  const required = profile?.approvalsRequired ?? 1;
   try {
+    if (required > 1 && input.decision === "approve") {
+      return await approveOneOf(
+        ctx,
+        record,
+        resolved.value,
+        { actor, required, note: input.note },
+      );
+    }
     const decided = await claimAndCarryOut(
       ctx,
       record,
@@ -208,7 +234,7 @@ export async function claimAndCarryOut(
 }
 
 /** How long a new grant or an extension would run, if approved now. */
-async function plannedExpiry(
+export async function plannedExpiry(
   ctx: DecisionContext,
   record: RequestRecord,
   now: Date,

@@ -25,7 +25,7 @@ import {
 } from "../grants/mod.ts";
 import { type MessageRef, post, update } from "../slack/mod.ts";
 import type { DecisionContext } from "./context.ts";
-import { promptOf, summaryOf } from "./describe.ts";
+import { promptRefsOf, summaryOf } from "./describe.ts";
 import { tooSlowText } from "./sentences.ts";
 
 /** How many times a slow grant is handed on before it fails out loud. */
@@ -71,8 +71,11 @@ export async function deferGrant(
   );
   await ctx.store.put(next);
   const summary = summaryOf(next, r);
-  const ref = prompt ?? promptOf(next);
-  if (ref) await update(ctx.client, ref, grantInProgressMessage(summary));
+  await Promise.all(
+    promptRefsOf(next, prompt).map((ref) =>
+      update(ctx.client, ref, grantInProgressMessage(summary))
+    ),
+  );
   const decider = next.decided_by ?? next.approver;
   await post(
     ctx.client,

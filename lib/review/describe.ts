@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { plannedEndOf, type RequestRecord, targetOf } from "../requests/mod.ts";
+import {
+  approvalsOf,
+  askedOf,
+  plannedEndOf,
+  promptsOf,
+  type RequestRecord,
+  targetOf,
+} from "../requests/mod.ts";
 import { lookupPerson } from "../people/mod.ts";
 import type { Outcome, RequestSummary } from "../blocks/mod.ts";
 import type { Profile } from "../config_schema.ts";
@@ -44,6 +51,21 @@ export function summaryOf(
     durationSeconds: record.duration_seconds,
     reason: record.reason,
     ...(record.starts_at ? { startsAt: new Date(record.starts_at) } : {}),
+    ...(record.decided_by && record.decided_by !== record.approver &&
+        ["approved", "granted", "denied", "failed", "revoked"].includes(
+          record.state,
+        )
+      ? { deciderId: record.decided_by }
+      : {}),
+    ...(r.profile.approvalsRequired > 1
+      ? {
+        approvals: {
+          required: r.profile.approvalsRequired,
+          asked: askedOf(record),
+          by: approvalsOf(record).map((a) => a.actor),
+        },
+      }
+      : {}),
     ...(record.extends
       ? {
         extendsUntil: plannedEndOf(record) ??
@@ -107,6 +129,23 @@ export function resultOf(outcome: Outcome): StepResult {
     case "failed":
       return { error: grantFailedText(outcome.error) };
   }
+}
+
+/**
+ * Every prompt of the record (each person asked), with `first` (the one
+ * in hand, if any) once at the front.
+ */
+export function promptRefsOf(
+  record: RequestRecord,
+  first?: MessageRef,
+): MessageRef[] {
+  const refs: MessageRef[] = first ? [first] : [];
+  for (const p of promptsOf(record)) {
+    if (!refs.some((r) => r.channel === p.channel && r.ts === p.ts)) {
+      refs.push({ channel: p.channel, ts: p.ts });
+    }
+  }
+  return refs;
 }
 
 /** The approver's prompt message, once it was posted. */

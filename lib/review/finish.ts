@@ -34,7 +34,7 @@ import { errorText } from "../text.ts";
 import { type MessageRef, post, update } from "../slack/mod.ts";
 import { announceOutcome } from "./announce.ts";
 import type { DecisionContext, StepResult } from "./context.ts";
-import { outcomeOf, promptOf, resultOf, summaryOf } from "./describe.ts";
+import { outcomeOf, promptRefsOf, resultOf, summaryOf } from "./describe.ts";
 import { deferGrant } from "./defer.ts";
 import { resolveRecord } from "./resolve.ts";
 import { scheduleStart } from "./scheduled_start.ts";
@@ -85,11 +85,11 @@ async function tellEveryone(
   prompt: MessageRef | undefined,
 ): Promise<RequestRecord> {
   const summary = summaryOf(record, r);
-  const ref = prompt ?? promptOf(record);
+  const refs = promptRefsOf(record, prompt);
   // The grant stands: tell everyone while its timed events are set up (the
   // record says what was scheduled, so a resumed run finishes either).
   const [failures, schedule] = await Promise.all([
-    announceOutcome(ctx.client, summary, outcomeOf(record), ref),
+    announceOutcome(ctx.client, summary, outcomeOf(record), refs),
     settleSchedule(ctx, record),
   ]);
   let current = withSchedule(record, schedule);
@@ -106,9 +106,12 @@ async function tellEveryone(
   return current;
 }
 
+/** The timed events of a pending request, deleted once it is decided. */
+const PENDING_EVENTS = ["nudge", "escalate", "timeout"] as const;
+
 /**
- * A decided record's timed events: the pending request's nudge and timeout
- * go; a new grant gets its reminder and expiry (once: a resumed run finds
+ * A decided record's timed events: the pending request's nudges,
+ * escalation and timeout go; a new grant gets its reminder and expiry (once: a resumed run finds
  * them on the record); a group grant makes sure of the periodic check.
  * Returns the record's schedule entries.
  */
@@ -117,11 +120,11 @@ async function settleSchedule(
   record: RequestRecord,
 ): Promise<string[]> {
   let entries = scheduleOf(record);
-  if (hasScheduled(entries, ["nudge", "timeout"])) {
+  if (hasScheduled(entries, PENDING_EVENTS)) {
     entries = await cancelEvents(
       ctx.client,
       entries,
-      ["nudge", "timeout"],
+      PENDING_EVENTS,
       ctx.deadline,
     );
   }
@@ -205,7 +208,11 @@ export async function endUnresolvable(
   } catch (e) {
     console.error(`request ${record.id}: ${errorText(e)}`);
   }
-  if (prompt) await update(ctx.client, prompt, noticeMessage(message));
+  await Promise.all(
+    promptRefsOf(record, prompt).map((ref) =>
+      update(ctx.client, ref, noticeMessage(message))
+    ),
+  );
   await post(ctx.client, record.requester, noticeMessage(message));
   return { error: message };
 }

@@ -13,6 +13,8 @@ export * from "./decide.ts";
 export * from "./decide_trigger.ts";
 export * from "./defer.ts";
 export * from "./describe.ts";
+export * from "./escalate.ts";
+export * from "./every_approver.ts";
 export * from "./finish.ts";
 export * from "./resolve.ts";
 export * from "./scheduled_start.ts";

@@ -202,3 +202,25 @@ export const REASON_REQUIRED_TEXT = "Say why, so the requester knows.";
 export function decisionNotSentText(slackError: string): string {
   return `Your decision could not be sent (${slackError}). Try again.`;
 }
+
+/** Someone not asked clicked a request that asked several people. */
+export function onlyAskedText(asked: readonly string[]): string {
+  return `Only ${
+    asked.map((u) => `<@${u}>`).join(", ")
+  } can approve or deny this request. Nothing was changed.`;
+}
+
+/** The requester approved a request that needs others' approvals. */
+export function ownApprovalText(required: number): string {
+  return `Your own approval does not count: this request needs ${required} approvals from other people. Nothing was changed.`;
+}
+
+/** An approver clicked Approve again. */
+export function approvedAlreadyText(progress: string): string {
+  return `You have already approved this request (${progress}). It needs approvals from other people now.`;
+}
+
+/** What the approver is told when their approval is one of several. */
+export function approvalRecordedText(progress: string): string {
+  return `Your approval is recorded: ${progress}. The request is granted once enough approvers have approved.`;
+}

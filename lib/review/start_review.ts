@@ -12,28 +12,24 @@ import {
   newRecord,
   type RequestRecord,
   type TypedRecord,
+  withPrompts,
   withScheduled,
 } from "../requests/mod.ts";
-import {
-  approvalRequestMessage,
-  noticeMessage,
-  requestSentMessage,
-} from "../blocks/mod.ts";
+import { noticeMessage, requestSentMessage } from "../blocks/mod.ts";
 import { findProfile } from "../config_schema.ts";
 import {
   pendingEvents,
   type ResolvedRequest,
   scheduleEvents,
 } from "../grants/mod.ts";
-import { readOpens } from "../devices/mod.ts";
-import { opensText } from "../policy/mod.ts";
 import { errorText } from "../text.ts";
 import { post } from "../slack/mod.ts";
 import type { DecisionContext, StepResult } from "./context.ts";
 import { claimAndCarryOut } from "./decide.ts";
 import { reviewBreakGlass } from "./break_glass.ts";
-import { decideTriggerUrl } from "./decide_trigger.ts";
 import { resultOf, summaryOf } from "./describe.ts";
+import { eligibleApprovers } from "./every_approver.ts";
+import { postPrompts, promptMessage } from "./prompts.ts";
 import { endUnresolvable, finishDecided } from "./finish.ts";
 import { resolveRecord } from "./resolve.ts";
 import {
@@ -114,14 +110,15 @@ export async function startReview(
 
 /**
  * Posts the approver's prompt (once, however many deliveries), schedules
- * the nudge and the timeout, and tells the requester it was sent.
+ * the nudge and the timeout, and tells the requester it was sent. A
+ * profile that needs several approvals asks every eligible approver, each
+ * in their own DM.
  */
 async function askApprover(
   ctx: DecisionContext,
   pending: RequestRecord,
   r: ResolvedRequest,
 ): Promise<StepResult> {
-  const summary = summaryOf(pending, r);
   // Slack may deliver this event more than once, even at the same time:
   // only the delivery whose claim stands asks the approver.
   const turn = await claimPrompt(
@@ -130,45 +127,42 @@ async function askApprover(
     ctx.settleMs ?? DEFAULT_SETTLE_MS,
   );
   if (!turn.won) return REQUESTED;
-  const record = turn.record;
-  // What the grant opens comes from the cache the request form's warm-up
-  // filled: one datastore read, no Tailscale call while the approver waits.
-  const [link, opens] = await Promise.all([
-    decideTriggerUrl(ctx.client),
-    readOpens(ctx.client, r.profile.key).then(opensText),
-  ]);
-  if (!link.ok) {
-    return await endUnresolvable(ctx, record, noButtonsText(link.error));
+  const people = await whoToAsk(ctx, turn.record, r);
+  const built = await promptMessage(ctx, turn.record, r);
+  if (!built.ok) {
+    return await endUnresolvable(ctx, turn.record, noButtonsText(built.error));
   }
-  const prompt = await post(
-    ctx.client,
-    record.approver,
-    approvalRequestMessage(
-      summary,
-      { url: link.url, requestId: record.id },
-      opens,
-    ),
-  );
-  if (!prompt.ok) {
+  const { prompts, errors } = await postPrompts(ctx, people, built.message);
+  // Several asked: the record keeps every prompt, to update each.
+  const record = people.length > 1
+    ? withPrompts(turn.record, prompts)
+    : turn.record;
+  const own = prompts.find((p) => p.user === record.approver);
+  if (!own) {
     return await endUnresolvable(
       ctx,
       record,
-      undeliveredText(record.approver, prompt.error),
+      undeliveredText(record.approver, errors.get(record.approver) ?? ""),
     );
   }
-  // Nudge the approver halfway; expire the request if nobody decides.
+  // Nudge the approver (and escalate, if the profile says so); expire the
+  // request if nobody decides.
   const schedule = await scheduleEvents(
     ctx.client,
     record.id,
-    pendingEvents(new Date(record.created_at), r.profile.requestTimeoutSeconds),
+    pendingEvents(
+      new Date(record.created_at),
+      r.profile.requestTimeoutSeconds,
+      r.profile.escalateAfterSeconds,
+    ),
     new Date(),
     ctx.deadline,
   );
   try {
     await ctx.store.put(withScheduled({
       ...record,
-      prompt_channel: prompt.ref.channel,
-      prompt_ts: prompt.ref.ts,
+      prompt_channel: own.channel,
+      prompt_ts: own.ts,
     }, schedule));
   } catch (e) {
     console.error(`request ${record.id}: ${errorText(e)}`);
@@ -177,9 +171,29 @@ async function askApprover(
     await post(
       ctx.client,
       record.requester,
-      requestSentMessage(summary, opens),
+      requestSentMessage(summaryOf(record, r), built.opens),
     );
   }
   // Nothing waits on this step: each decision runs in its own workflow.
   return REQUESTED;
+}
+
+/**
+ * Who is asked: the chosen approver, or (several approvals needed) every
+ * eligible approver, the chosen one first.
+ */
+async function whoToAsk(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  r: ResolvedRequest,
+): Promise<string[]> {
+  if (r.profile.approvalsRequired <= 1) return [record.approver];
+  const { approvers } = await eligibleApprovers(
+    ctx.client,
+    r.profile,
+    record.requester,
+  );
+  return [
+    ...new Set([record.approver, ...approvers.map((p) => p.id)]),
+  ];
 }
