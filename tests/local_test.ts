@@ -2,7 +2,8 @@
  * `deno task local`, the README's first command: its options and stories,
  * the demo workspace built from config.ts, a played request that grants
  * exactly what was approved (or, denied, writes nothing), each other story
- * played once (group, lifecycle, break-glass, later, doctor), and the task's command itself,
+ * played once (group, lifecycle, break-glass, later, two-person,
+ * escalation, doctor), and the task's command itself,
  * as it really runs (the played stories run with the short waits and
  * bundled packages of the other tests).
  */
@@ -277,6 +278,34 @@ Deno.test("the later story grants nothing before the start, then until start + d
   ]);
   assertIncludes(linesUnder(t, "After the approval").join(), "starts later");
   assertIncludes(linesUnder(t, "At the start").join(), "is active until");
+});
+
+Deno.test("the two-person story grants nothing at one approval and once at the second", async () => {
+  const t = await playStoryOnce("two-person");
+  assert(t.ok, t.verdict);
+  assertIncludes(t.verdict, "approved by Bob Baker and Carol Chen");
+  assertIncludes(
+    linesUnder(t, "After the first approval: messages to Carol Chen").join(),
+    "1 of 2 approvals: @Bob Baker",
+  );
+  assertIncludes(
+    linesUnder(t, "After the second approval: messages to Alice").join(),
+    "approved by @Bob Baker and @Carol Chen",
+  );
+});
+
+Deno.test("the escalation story offers the request to the other approver and the channel", async () => {
+  const t = await playStoryOnce("escalation");
+  assert(t.ok, t.verdict);
+  assertIncludes(t.verdict, "after 30 minutes it was offered to Carol Chen");
+  assertIncludes(
+    linesUnder(t, "After the escalation time: messages to the channel").join(),
+    "No decision after 30 minutes",
+  );
+  assertIncludes(
+    linesUnder(t, "After the escalation time: messages to Carol").join(),
+    "[ Approve ]",
+  );
 });
 
 // Last: the SDK client's process-wide timer would be reported as a leak, on

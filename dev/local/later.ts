@@ -12,6 +12,7 @@ import { showTailscale } from "./outcome.ts";
 import { decide, fillInTheForm, openMyAccess, openTheForm } from "./scenes.ts";
 import {
   attribute,
+  attributeWrites,
   moveClock,
   newestRecord,
   recordById,
@@ -86,13 +87,6 @@ export async function playLater(s: Stage): Promise<Transcript> {
     myAccess: JSON.stringify(myAccess.blocks),
     workflow: run.status,
   });
-}
-
-/** How many attribute writes Tailscale has had. */
-function attributeWrites(s: Stage): number {
-  return s.app.tailscale.calls.filter((c) =>
-    c.method === "POST" && c.path.includes("/attributes/")
-  ).length;
 }
 
 /** What went wrong in `w`, one phrase each; empty when all held. */

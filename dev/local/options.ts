@@ -13,6 +13,9 @@ export const STORIES = {
   doctor: "the setup checks on a demo tailnet with one mistake of each kind",
   "break-glass": "an emergency grant without an approver, then acknowledged",
   later: "a request starting in 1 hour: nothing granted until then",
+  "two-person":
+    "two approvals needed: nothing at the first, one grant at the second",
+  escalation: "no decision in 30 minutes: offered to the other approvers",
 } as const;
 
 /** One of {@linkcode STORIES}. */
@@ -61,6 +64,8 @@ const READS: Record<Story, string[]> = {
   doctor: [],
   "break-glass": [],
   later: ["--profile"],
+  "two-person": [],
+  escalation: [],
 };
 
 /** Parses `--flag value` and `--flag=value`; throws with a usage hint. */
@@ -89,6 +94,8 @@ export function parseArgs(args: string[]): LocalOptions | "help" {
       case "--doctor":
       case "--break-glass":
       case "--later":
+      case "--two-person":
+      case "--escalation":
         if (opts.story) {
           throw new Error(`choose one story, not --${opts.story} and ${flag}`);
         }

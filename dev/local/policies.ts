@@ -34,6 +34,26 @@ export function castBreakGlass(): Casting {
   }));
 }
 
+/** Two approvals of two listed approvers. */
+export function castTwoPerson(): Casting {
+  return castPolicy(
+    (p) => p.approvalsRequired > 1,
+    (p) => ({ ...approvers(p, 2), approvalsRequired: 2 }),
+  );
+}
+
+/** Offered to the other approvers (and the channel) after 30 minutes. */
+export function castEscalation(): Casting {
+  return castPolicy((p) => p.escalateAfterSeconds !== undefined, (p) => ({
+    ...approvers(p, 2),
+    notifyChannel: p.notifyChannel ?? DEMO_CHANNEL,
+    escalateAfterSeconds: ESCALATE_AFTER_SECONDS,
+  }));
+}
+
+/** When the demo escalation profile offers the request to others. */
+export const ESCALATE_AFTER_SECONDS = 30 * 60;
+
 /** Lines of config.ts's code for `added`, as a person would write them. */
 function written(added: Partial<RawProfile>): string[] {
   return Object.entries(added).map(([k, v]) =>
@@ -58,6 +78,12 @@ export function introducePolicy(s: Stage, cast: Casting, option: string) {
         [...(p.approverEmails ?? []), ...(p.approverGroups ?? [])].join(", ") ||
         "(any)"
       }`,
+      ...(p.approvalsRequired > 1
+        ? [`  approvals required: ${p.approvalsRequired}`]
+        : []),
+      ...(p.escalateAfterSeconds
+        ? [`  escalated after: ${formatDuration(p.escalateAfterSeconds)}`]
+        : []),
       ...(p.notifyChannel ? [`  notify channel: ${p.notifyChannel}`] : []),
     ],
   });

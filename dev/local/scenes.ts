@@ -112,6 +112,8 @@ export async function fillInTheForm(
       `  duration: ${formatDuration(duration)}`,
       how.emergency
         ? `  granted:  ${EMERGENCY_CHOICE} (no approver)`
+        : s.profile.approvalsRequired > 1
+        ? `  approver: every listed one is asked (${s.profile.approvalsRequired} must approve)`
         : `  approver: ${nameOf(approverId)}${
           approverId === requester.id ? " (self)" : ""
         }`,
@@ -302,4 +304,27 @@ export async function openMyAccess(s: Stage, title: string): Promise<Json> {
   const view = platform.openView(s.requester.id).view;
   s.sections.push({ title, lines: renderView(view, s.nameOf, s.style) });
   return view;
+}
+
+/**
+ * The approval prompt in `userId`'s DMs as it is now (the app updates it
+ * in place), if they got one.
+ */
+export function promptTo(s: Stage, userId: string): Json | undefined {
+  return s.app.slack.messagesIn(userId).findLast((m) =>
+    JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
+  );
+}
+
+/** `approverId` clicks Approve on their prompt as it is now. */
+export async function approveFrom(s: Stage, approverId: string) {
+  const prompt = promptTo(s, approverId);
+  if (!prompt) {
+    throw new Stopped(`no approval request reached ${s.nameOf(approverId)}`);
+  }
+  await s.app.platform.click(approverId, prompt, "Approve");
+  s.sections.push({
+    title: `${s.who(approverId)} clicks ${s.style.green("Approve")}`,
+    lines: [],
+  });
 }

@@ -170,3 +170,10 @@ export async function moveClock(
     lines: [],
   });
 }
+
+/** How many attribute writes Tailscale has had. */
+export function attributeWrites(s: Stage): number {
+  return s.app.tailscale.calls.filter((c) =>
+    c.method === "POST" && c.path.includes("/attributes/")
+  ).length;
+}

@@ -20,7 +20,9 @@ import { GROUP_SCOPES, playGroup } from "./group.ts";
 import { playLater } from "./later.ts";
 import { playLifecycle } from "./lifecycle.ts";
 import type { LocalOptions, Story } from "./options.ts";
-import { castBreakGlass } from "./policies.ts";
+import { castBreakGlass, castEscalation, castTwoPerson } from "./policies.ts";
+import { playEscalation } from "./escalation.ts";
+import { playTwoPerson } from "./two_person.ts";
 import { playRequest } from "./request.ts";
 import { setStage, Stopped, type Transcript } from "./stage.ts";
 
@@ -45,6 +47,8 @@ export function storySetup(
     return castSetup(castGroupProfile(), { scopes: GROUP_SCOPES });
   }
   if (story === "break-glass") return castSetup(castBreakGlass());
+  if (story === "two-person") return castSetup(castTwoPerson());
+  if (story === "escalation") return castSetup(castEscalation());
   // A bad --profile is the user's mistake: said before anything starts.
   const chosen = pickProfile(profile);
   const users = workspaceFor(config.profiles);
@@ -111,6 +115,10 @@ export async function playStory(
         return await playBreakGlass(s, setup.cast);
       case "later":
         return await playLater(s);
+      case "two-person":
+        return await playTwoPerson(s, setup.cast);
+      case "escalation":
+        return await playEscalation(s, setup.cast);
     }
   } catch (e) {
     if (!(e instanceof Stopped)) throw e;
