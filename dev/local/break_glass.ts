@@ -16,10 +16,12 @@ import { fillInTheForm, openMyAccess, openTheForm } from "./scenes.ts";
 import {
   type Json,
   newestRecord,
+  problemsOf,
   showNewMessages,
   type Stage,
   Stopped,
   type Transcript,
+  verdictOf,
 } from "./stage.ts";
 
 /** What the break-glass story saw, for its verdict. */
@@ -98,7 +100,7 @@ function firstWithButton(s: Stage, text: string): [string, Json] {
 export function breakGlassProblems(s: Stage, e: Emergency): string[] {
   const max = s.profile.breakGlass?.maxSeconds ?? 0;
   const ends = Date.parse(e.attribute.expiry ?? "") - e.sentAt;
-  const checks: [boolean, string][] = [
+  return problemsOf([
     [e.granted.break_glass === true, "the record is not marked break-glass"],
     [e.granted.state === "granted", `the request ended ${e.granted.state}`],
     [e.attribute.value === true, "the attribute is not set"],
@@ -124,23 +126,20 @@ export function breakGlassProblems(s: Stage, e: Emergency): string[] {
     ],
     [e.myAccess.includes("acknowledged by"), "My access does not show it"],
     [e.workflow === "completed", `the request's workflow ${e.workflow}`],
-  ];
-  return checks.filter(([held]) => !held).map(([, problem]) => problem);
+  ]);
 }
 
 /** The verdict: granted at once without an approver, and acknowledged. */
 export function judgeBreakGlass(s: Stage, e: Emergency): Transcript {
   const problems = breakGlassProblems(s, e);
-  const ok = problems.length === 0;
-  return {
-    sections: s.sections,
-    ok,
-    verdict: ok
-      ? `granted ${s.profile.key} = true on ${e.device} at once, without an approver, until ${e.attribute.expiry}; acknowledged by ${
-        s.nameOf(e.acknowledger)
-      } on the record`
-      : `break-glass did not hold: ${problems.join("; ")}`,
-    data: {
+  return verdictOf(
+    s,
+    problems,
+    `granted ${s.profile.key} = true on ${e.device} at once, without an approver, until ${e.attribute.expiry}; acknowledged by ${
+      s.nameOf(e.acknowledger)
+    } on the record`,
+    "break-glass did not hold",
+    {
       story: "break-glass",
       profile: s.profile.key,
       requester: s.requester.id,
@@ -153,5 +152,5 @@ export function judgeBreakGlass(s: Stage, e: Emergency): Transcript {
       messages: s.app.slack.messages,
       tailscaleCalls: s.app.tailscale.calls,
     },
-  };
+  );
 }

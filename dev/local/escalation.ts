@@ -16,10 +16,12 @@ import {
   attribute,
   moveClock,
   newestRecord,
+  problemsOf,
   showNewMessages,
   type Stage,
   Stopped,
   type Transcript,
+  verdictOf,
 } from "./stage.ts";
 
 const MINUTE = 60_000;
@@ -87,7 +89,7 @@ export async function playEscalation(
 
 /** What went wrong in `e`, one phrase each; empty when all held. */
 export function escalationProblems(s: Stage, e: Escalated): string[] {
-  const checks: [boolean, string][] = [
+  return problemsOf([
     [
       e.promptedEarly.length === 0,
       `offered to ${e.promptedEarly.map(s.nameOf).join(", ")} too early`,
@@ -102,25 +104,22 @@ export function escalationProblems(s: Stage, e: Escalated): string[] {
     ],
     [e.attribute.value === true, "the attribute is not set"],
     [e.workflow === "completed", `the request's workflow ${e.workflow}`],
-  ];
-  return checks.filter(([held]) => !held).map(([, problem]) => problem);
+  ]);
 }
 
 /** The verdict: offered to the others at the escalation, granted by one. */
 export function judgeEscalation(s: Stage, e: Escalated): Transcript {
   const problems = escalationProblems(s, e);
-  const ok = problems.length === 0;
-  return {
-    sections: s.sections,
-    ok,
-    verdict: ok
-      ? `${s.nameOf(e.asked)} did not decide; after ${
-        formatDuration(s.profile.escalateAfterSeconds!)
-      } it was offered to ${e.offered.map(s.nameOf).join(", ")}, and ${
-        s.nameOf(e.offered[0])
-      }'s approval granted ${s.profile.key} = true on ${e.device}`
-      : `the escalation did not hold: ${problems.join("; ")}`,
-    data: {
+  return verdictOf(
+    s,
+    problems,
+    `${s.nameOf(e.asked)} did not decide; after ${
+      formatDuration(s.profile.escalateAfterSeconds!)
+    } it was offered to ${e.offered.map(s.nameOf).join(", ")}, and ${
+      s.nameOf(e.offered[0])
+    }'s approval granted ${s.profile.key} = true on ${e.device}`,
+    "the escalation did not hold",
+    {
       story: "escalation",
       profile: s.profile.key,
       requester: s.requester.id,
@@ -132,5 +131,5 @@ export function judgeEscalation(s: Stage, e: Escalated): Transcript {
       messages: s.app.slack.messages,
       tailscaleCalls: s.app.tailscale.calls,
     },
-  };
+  );
 }

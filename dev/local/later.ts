@@ -15,11 +15,13 @@ import {
   attributeWrites,
   moveClock,
   newestRecord,
+  problemsOf,
   recordById,
   showNewMessages,
   type Stage,
   Stopped,
   type Transcript,
+  verdictOf,
 } from "./stage.ts";
 
 /** How far ahead the request starts. */
@@ -92,7 +94,7 @@ export async function playLater(s: Stage): Promise<Transcript> {
 /** What went wrong in `w`, one phrase each; empty when all held. */
 export function laterProblems(w: Waited): string[] {
   const end = w.startAt + w.duration * 1000;
-  const checks: [boolean, string][] = [
+  return problemsOf([
     [
       Date.parse(w.approved.starts_at ?? "") === w.startAt,
       "the record does not start at the chosen time",
@@ -112,26 +114,23 @@ export function laterProblems(w: Waited): string[] {
       `the grant does not end at start + ${formatDuration(w.duration)}`,
     ],
     [w.workflow === "completed", `the request's workflow ${w.workflow}`],
-  ];
-  return checks.filter(([held]) => !held).map(([, problem]) => problem);
+  ]);
 }
 
 /** The verdict: nothing before the start, then granted until start + duration. */
 export function judgeLater(s: Stage, w: Waited): Transcript {
   const problems = laterProblems(w);
-  const ok = problems.length === 0;
   const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    sections: s.sections,
-    ok,
-    verdict: ok
-      ? `nothing in Tailscale before ${
-        iso(w.startAt)
-      }; then ${s.profile.key} = true on ${w.device} until ${
-        iso(w.startAt + w.duration * 1000)
-      } (${formatDuration(w.duration)} from the start)`
-      : `the later start did not hold: ${problems.join("; ")}`,
-    data: {
+  return verdictOf(
+    s,
+    problems,
+    `nothing in Tailscale before ${
+      iso(w.startAt)
+    }; then ${s.profile.key} = true on ${w.device} until ${
+      iso(w.startAt + w.duration * 1000)
+    } (${formatDuration(w.duration)} from the start)`,
+    "the later start did not hold",
+    {
       story: "later",
       profile: s.profile.key,
       requester: s.requester.id,
@@ -145,5 +144,5 @@ export function judgeLater(s: Stage, w: Waited): Transcript {
       messages: s.app.slack.messages,
       tailscaleCalls: s.app.tailscale.calls,
     },
-  };
+  );
 }

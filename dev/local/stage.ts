@@ -177,3 +177,31 @@ export function attributeWrites(s: Stage): number {
     c.method === "POST" && c.path.includes("/attributes/")
   ).length;
 }
+
+/** A check of a story's outcome: whether it held, and the problem if not. */
+export type Check = [held: boolean, problem: string];
+
+/** The problems of the checks that did not hold. */
+export function problemsOf(checks: Check[]): string[] {
+  return checks.filter(([held]) => !held).map(([, problem]) => problem);
+}
+
+/**
+ * The transcript with its verdict: `good` when nothing went wrong, else
+ * `bad` and every problem.
+ */
+export function verdictOf(
+  s: Stage,
+  problems: string[],
+  good: string,
+  bad: string,
+  data: Record<string, unknown>,
+): Transcript {
+  const ok = problems.length === 0;
+  return {
+    sections: s.sections,
+    ok,
+    verdict: ok ? good : `${bad}: ${problems.join("; ")}`,
+    data,
+  };
+}

@@ -15,10 +15,12 @@ import {
   attribute,
   attributeWrites,
   newestRecord,
+  problemsOf,
   showNewMessages,
   type Stage,
   Stopped,
   type Transcript,
+  verdictOf,
 } from "./stage.ts";
 
 /** What the two-person story saw, for its verdict. */
@@ -83,7 +85,7 @@ export function twoPersonProblems(t: TwoApprovals): string[] {
   const [first, second] = t.approvers;
   const approvedBy = t.granted.history
     .filter((h) => h.event === APPROVAL_EVENT).map((h) => h.actor);
-  const checks: [boolean, string][] = [
+  return problemsOf([
     [
       t.afterFirst.state === "pending" && t.writesAfterFirst === 0,
       `one approval was enough (${t.afterFirst.state})`,
@@ -102,22 +104,19 @@ export function twoPersonProblems(t: TwoApprovals): string[] {
       `the record's approvals are ${approvedBy.join(", ") || "none"}`,
     ],
     [t.workflow === "completed", `the request's workflow ${t.workflow}`],
-  ];
-  return checks.filter(([held]) => !held).map(([, problem]) => problem);
+  ]);
 }
 
 /** The verdict: nothing at one approval, one grant at the second. */
 export function judgeTwoPerson(s: Stage, t: TwoApprovals): Transcript {
   const problems = twoPersonProblems(t);
-  const ok = problems.length === 0;
   const names = t.approvers.map(s.nameOf).join(" and ");
-  return {
-    sections: s.sections,
-    ok,
-    verdict: ok
-      ? `nothing granted after one approval; granted ${s.profile.key} = true on ${t.device} once, until ${t.attribute.expiry}, approved by ${names} (both on the record)`
-      : `two-person approval did not hold: ${problems.join("; ")}`,
-    data: {
+  return verdictOf(
+    s,
+    problems,
+    `nothing granted after one approval; granted ${s.profile.key} = true on ${t.device} once, until ${t.attribute.expiry}, approved by ${names} (both on the record)`,
+    "two-person approval did not hold",
+    {
       story: "two-person",
       profile: s.profile.key,
       requester: s.requester.id,
@@ -129,5 +128,5 @@ export function judgeTwoPerson(s: Stage, t: TwoApprovals): Transcript {
       messages: s.app.slack.messages,
       tailscaleCalls: s.app.tailscale.calls,
     },
-  };
+  );
 }
