@@ -8,8 +8,10 @@
  * `local/stories.ts` picks the app each story needs and plays it: the
  * request (`local/request.ts`, with the scenes of `local/scenes.ts` and the
  * verdict of `local/outcome.ts`), a group profile (`local/group.ts`), a
- * grant's lifecycle (`local/lifecycle.ts`) and the setup checks
- * (`local/doctor.ts`); `local/cast.ts` picks who plays and
+ * grant's lifecycle (`local/lifecycle.ts`), the setup checks
+ * (`local/doctor.ts`) and the approval policies (`local/break_glass.ts`,
+ * `local/later.ts`, `local/two_person.ts`, `local/escalation.ts`, on the
+ * profiles of `local/policies.ts`); `local/cast.ts` picks who plays and
  * `local/options.ts` reads the command line.
  *
  * @module

@@ -2,7 +2,8 @@
  * `deno task local`, the README's first command: its options and stories,
  * the demo workspace built from config.ts, a played request that grants
  * exactly what was approved (or, denied, writes nothing), each other story
- * played once (group, lifecycle, doctor), and the task's command itself,
+ * played once (group, lifecycle, break-glass, later, two-person,
+ * escalation, doctor), and the task's command itself,
  * as it really runs (the played stories run with the short waits and
  * bundled packages of the other tests).
  */
@@ -126,6 +127,12 @@ Deno.test("a story is chosen with one flag, and --help lists each with one line"
     story: "lifecycle",
     profile: "Production",
   });
+  assertEquals(parseArgs(["--break-glass"]), { ...OPTS, story: "break-glass" });
+  assertEquals(parseArgs(["--later", "--profile", "Production"]), {
+    ...OPTS,
+    story: "later",
+    profile: "Production",
+  });
   assertEquals(parseArgs(["--doctor", "--json"]), {
     ...OPTS,
     story: "doctor",
@@ -240,6 +247,65 @@ Deno.test("the task's command exits 0 after a complete grant", async () => {
   assertEquals(out.code, 0, text + new TextDecoder().decode(out.stderr));
   assertIncludes(text, "✔ Result: granted");
   assert(!text.includes("\x1b["), "no colour when not a terminal");
+});
+
+Deno.test("the break-glass story grants at once, tells the approvers, and one acknowledges", async () => {
+  const t = await playStoryOnce("break-glass");
+  assert(t.ok, t.verdict);
+  assertIncludes(t.verdict, "at once, without an approver");
+  assertIncludes(t.verdict, "acknowledged by Bob Baker on the record");
+  assertIncludes(t.sections[0].title, "this run adds it to Production");
+  assertIncludes(
+    linesUnder(t, "After the emergency request: messages to Bob Baker").join(),
+    "[ Acknowledge ] [ Revoke ]",
+  );
+  assertIncludes(
+    linesUnder(t, "the channel C0NOTIFY01").join("\n"),
+    "@Bob Baker @Carol Chen: please review it",
+  );
+  assertIncludes(
+    linesUnder(t, "opens “My Tailscale access”").join(),
+    "acknowledged by @Bob Baker",
+  );
+});
+
+Deno.test("the later story grants nothing before the start, then until start + duration", async () => {
+  const t = await playStoryOnce("later");
+  assert(t.ok, t.verdict);
+  assertIncludes(t.verdict, "(1 hour from the start)");
+  assertEquals(linesUnder(t, "five minutes before the start"), [
+    "  (not set)",
+  ]);
+  assertIncludes(linesUnder(t, "After the approval").join(), "starts later");
+  assertIncludes(linesUnder(t, "At the start").join(), "is active until");
+});
+
+Deno.test("the two-person story grants nothing at one approval and once at the second", async () => {
+  const t = await playStoryOnce("two-person");
+  assert(t.ok, t.verdict);
+  assertIncludes(t.verdict, "approved by Bob Baker and Carol Chen");
+  assertIncludes(
+    linesUnder(t, "After the first approval: messages to Carol Chen").join(),
+    "1 of 2 approvals: @Bob Baker",
+  );
+  assertIncludes(
+    linesUnder(t, "After the second approval: messages to Alice").join(),
+    "approved by @Bob Baker and @Carol Chen",
+  );
+});
+
+Deno.test("the escalation story offers the request to the other approver and the channel", async () => {
+  const t = await playStoryOnce("escalation");
+  assert(t.ok, t.verdict);
+  assertIncludes(t.verdict, "after 30 minutes it was offered to Carol Chen");
+  assertIncludes(
+    linesUnder(t, "After the escalation time: messages to the channel").join(),
+    "No decision after 30 minutes",
+  );
+  assertIncludes(
+    linesUnder(t, "After the escalation time: messages to Carol").join(),
+    "[ Approve ]",
+  );
 });
 
 // Last: the SDK client's process-wide timer would be reported as a leak, on

@@ -101,15 +101,45 @@ export const DEMO_GROUP_PROFILE = {
   approverEmails: ["bob@example.com", "carol@example.com"],
 };
 
-/** The profiles a story runs with, and whether the demo group was added. */
+/** The profiles a story runs with, and whether a demo one was added. */
 export type Casting = {
   /** The profiles to swap in (`undefined`: config.ts's, unchanged). */
   swapIn?: ConfigInput["profiles"];
   profiles: Profile[];
   profile: Profile;
-  /** The demo group profile was added because config.ts has none. */
-  demoGroup: boolean;
+  /** A demo profile (or option) was swapped in: config.ts has none. */
+  demo: boolean;
+  /** The options laid over config.ts's profile for the run, if any. */
+  added?: Partial<RawProfile>;
 };
+
+/** The notify channel of the emulators' demo workspace ("access-log"). */
+export const DEMO_CHANNEL = "C0NOTIFY01";
+
+/** A profile as written in config.ts. */
+export type RawProfile = ConfigInput["profiles"][number];
+
+/**
+ * config.ts's first device profile that `fits`; without one, config.ts's
+ * first device profile with `adds(profile)` laid over it, swapped in for
+ * the run (config.ts is not changed). `adds` says what the run added.
+ */
+export function castPolicy(
+  fits: (p: Profile) => boolean,
+  adds: (p: RawProfile) => Partial<RawProfile>,
+): Casting {
+  const own = config.profiles.find((p) => p.attribute !== undefined && fits(p));
+  if (own) {
+    return { profiles: config.profiles, profile: own, demo: false, added: {} };
+  }
+  const at = rawConfig.profiles.findIndex((p) => p.attribute !== undefined);
+  const added = adds(rawConfig.profiles[at]);
+  const swapIn = rawConfig.profiles.map((p, i) =>
+    i === at ? { ...p, ...added } : p
+  );
+  const { profiles } = parseConfig({ ...rawConfig, profiles: swapIn });
+  return { swapIn, profiles, profile: profiles[at], demo: true, added };
+}
 
 /**
  * config.ts's first group profile; without one, config.ts's profiles plus
@@ -117,10 +147,8 @@ export type Casting = {
  */
 export function castGroupProfile(): Casting {
   const own = config.profiles.find((p) => p.group !== undefined);
-  if (own) {
-    return { profiles: config.profiles, profile: own, demoGroup: false };
-  }
+  if (own) return { profiles: config.profiles, profile: own, demo: false };
   const swapIn = [...rawConfig.profiles, DEMO_GROUP_PROFILE];
   const { profiles } = parseConfig({ ...rawConfig, profiles: swapIn });
-  return { swapIn, profiles, profile: profiles.at(-1)!, demoGroup: true };
+  return { swapIn, profiles, profile: profiles.at(-1)!, demo: true };
 }

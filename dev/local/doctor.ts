@@ -34,7 +34,7 @@ export function doctorApp(): StorySetup {
   const { profiles } = parseConfig(DOCTOR_CONFIG);
   return {
     users,
-    cast: { profiles, profile: profiles[0], demoGroup: false },
+    cast: { profiles, profile: profiles[0], demo: false },
     app: {
       slack: { users },
       profiles: DOCTOR_CONFIG.profiles,

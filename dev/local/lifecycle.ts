@@ -11,19 +11,27 @@ import { formatDuration } from "../../lib/durations.ts";
 import { REMINDER_BEFORE_MS } from "../../lib/grants/mod.ts";
 import type { RequestRecord } from "../../lib/requests/mod.ts";
 import { renderView } from "../render.ts";
-import { decide, fillInTheForm, openTheForm, pickApprover } from "./scenes.ts";
+import {
+  decide,
+  fillInTheForm,
+  openMyAccess,
+  openTheForm,
+  pickApprover,
+} from "./scenes.ts";
 import { judgeLifecycle, type Lived } from "./lifecycle_outcome.ts";
 import {
+  attribute,
   inputBlock,
   type Json,
+  moveClock,
   newestRecord,
+  recordById,
   showNewMessages,
   type Stage,
   Stopped,
   type Transcript,
 } from "./stage.ts";
 
-const MY_ACCESS = "my_tailscale_access";
 const MINUTE = 60_000;
 
 /** Plays the lifecycle story on `s`. */
@@ -95,12 +103,10 @@ async function grant(s: Stage, what: string) {
 async function extend(s: Stage, record: RequestRecord): Promise<number> {
   const { platform } = s.app;
   const me = s.requester.id;
-  await platform.startWorkflow(MY_ACCESS, me);
-  const list = platform.openView(me).view;
-  s.sections.push({
-    title: `${s.who(me)} opens “My Tailscale access”`,
-    lines: renderView(list, s.nameOf, s.style),
-  });
+  const list = await openMyAccess(
+    s,
+    `${s.who(me)} opens “My Tailscale access”`,
+  );
   if (!JSON.stringify(list.blocks).includes('"Extend…"')) {
     throw new Stopped(
       `${s.profile.description} offers no extension (its maxExtendedSeconds leaves no room after ${
@@ -139,41 +145,14 @@ async function extend(s: Stage, record: RequestRecord): Promise<number> {
 async function revoke(s: Stage): Promise<void> {
   const { platform } = s.app;
   const me = s.requester.id;
-  await platform.startWorkflow(MY_ACCESS, me);
-  s.sections.push({
-    title: `${s.who(me)} opens “My Tailscale access” and presses “Revoke”`,
-    lines: renderView(platform.openView(me).view, s.nameOf, s.style),
-  });
+  await openMyAccess(
+    s,
+    `${s.who(me)} opens “My Tailscale access” and presses “Revoke”`,
+  );
   await platform.press(me, "Revoke");
   s.sections.push({
     title: "“My Tailscale access” afterwards",
     lines: renderView(platform.openView(me).view, s.nameOf, s.style),
   });
   await platform.closeView(me);
-}
-
-/** Moves the emulators' clock to `at` (ms), so what is due there fires. */
-async function moveClock(s: Stage, at: number, what: string): Promise<void> {
-  const by = at - s.app.slack.now();
-  await s.app.platform.advanceClock(by);
-  s.sections.push({
-    title: `The clock moves forward ${
-      formatDuration(Math.round(by / 1000))
-    }, to ${what} (${new Date(at).toISOString()})`,
-    lines: [],
-  });
-}
-
-function recordById(s: Stage, id: string): RequestRecord {
-  const found = s.app.slack.datastore("requests").get(id);
-  if (!found) throw new Stopped(`the record ${id} is gone`);
-  return found as unknown as RequestRecord;
-}
-
-function attribute(s: Stage, device: string) {
-  const attrs = s.app.tailscale.customAttributes(device);
-  return {
-    value: attrs.attributes[s.profile.key],
-    expiry: attrs.expiries[s.profile.key],
-  };
 }

@@ -11,6 +11,11 @@ export const STORIES = {
   group: "a group grant: the policy file's group before, during, after",
   lifecycle: "extend, reminder, expiry; a second grant revoked",
   doctor: "the setup checks on a demo tailnet with one mistake of each kind",
+  "break-glass": "an emergency grant without an approver, then acknowledged",
+  later: "a request starting in 1 hour: nothing granted until then",
+  "two-person":
+    "two approvals needed: nothing at the first, one grant at the second",
+  escalation: "no decision in 30 minutes: offered to the other approvers",
 } as const;
 
 /** One of {@linkcode STORIES}. */
@@ -32,7 +37,7 @@ ${
 
 Options:
   --decision approve|deny   what the approver decides (request; default: approve)
-  --profile NAME            profile description or attribute (request, lifecycle; default: the first)
+  --profile NAME            profile description or attribute (request, lifecycle, later; default: the first)
   --duration D              e.g. 30m, 1h, 2d or seconds (request; default: the form's default)
   --requester NAME          demo person (alice, bob, carol, dave, erin) or email (default: alice)
   --serve                   keep the emulators running and print their URLs
@@ -57,6 +62,10 @@ const READS: Record<Story, string[]> = {
   group: [],
   lifecycle: ["--profile"],
   doctor: [],
+  "break-glass": [],
+  later: ["--profile"],
+  "two-person": [],
+  escalation: [],
 };
 
 /** Parses `--flag value` and `--flag=value`; throws with a usage hint. */
@@ -83,6 +92,10 @@ export function parseArgs(args: string[]): LocalOptions | "help" {
       case "--group":
       case "--lifecycle":
       case "--doctor":
+      case "--break-glass":
+      case "--later":
+      case "--two-person":
+      case "--escalation":
         if (opts.story) {
           throw new Error(`choose one story, not --${opts.story} and ${flag}`);
         }

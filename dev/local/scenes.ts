@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { EMERGENCY_LABEL } from "../../lib/blocks/mod.ts";
 import { durationChoices, formatDuration } from "../../lib/durations.ts";
 import type { WorkflowRun } from "../platform.ts";
 import { renderBlocks, renderView } from "../render.ts";
@@ -15,6 +16,11 @@ import {
   type Stage,
   Stopped,
 } from "./stage.ts";
+
+/** The break-glass choice in the form's emergency field. */
+const EMERGENCY_CHOICE = "Emergency: grant now";
+/** The form's optional start (a datetimepicker). */
+const START_LABEL = "Start later? (optional)";
 
 /** 1. The shortcut and the form. */
 export async function openTheForm(
@@ -57,19 +63,39 @@ export async function openTheForm(
   return { run, form };
 }
 
+/** What the requester chooses beyond the form's defaults. */
+export type FormChoices = {
+  /** "Emergency: grant now" (break-glass): no approver is chosen. */
+  emergency?: boolean;
+  /** A start this many seconds ahead, in the form's datetimepicker. */
+  startInSeconds?: number;
+};
+
 /**
- * 2. Filling it in: device (a group profile has none), duration, approver,
- * reason; then sending it.
+ * 2. Filling it in: device (a group profile has none), duration, approver
+ * (none for an emergency), start, reason; then sending it.
  */
-export async function fillInTheForm(s: Stage, form: Json): Promise<Request> {
+export async function fillInTheForm(
+  s: Stage,
+  form: Json,
+  how: FormChoices = {},
+): Promise<Request> {
   const { platform } = s.app;
   const { requester, nameOf } = s;
   const { device, choices } = s.profile.group === undefined
     ? await pickDevice(s)
     : { device: undefined, choices: [] };
-  const duration = await pickDuration(s, form);
-  const approverId = await pickApprover(s, form);
-  const reason = "Local demo of the access flow";
+  const duration = await pickDuration(s, form, how.emergency);
+  const approverId = how.emergency ? "" : await pickApprover(s, form);
+  if (how.emergency) {
+    await platform.choose(requester.id, EMERGENCY_LABEL, EMERGENCY_CHOICE);
+  }
+  const startAt = how.startInSeconds === undefined
+    ? undefined
+    : pickStart(s, how.startInSeconds);
+  const reason = how.emergency
+    ? "INC-7: the payments API is down, I need its logs"
+    : "Local demo of the access flow";
   platform.type(requester.id, "Why do you need it?", reason);
   s.sections.push({
     title: `${
@@ -84,9 +110,20 @@ export async function fillInTheForm(s: Stage, form: Json): Promise<Request> {
         ]
         : []),
       `  duration: ${formatDuration(duration)}`,
-      `  approver: ${nameOf(approverId)}${
-        approverId === requester.id ? " (self)" : ""
-      }`,
+      how.emergency
+        ? `  granted:  ${EMERGENCY_CHOICE} (no approver)`
+        : s.profile.approvalsRequired > 1
+        ? `  approver: every listed one is asked (${s.profile.approvalsRequired} must approve)`
+        : `  approver: ${nameOf(approverId)}${
+          approverId === requester.id ? " (self)" : ""
+        }`,
+      ...(startAt
+        ? [
+          `  start:    ${new Date(startAt).toISOString()} (in ${
+            formatDuration(how.startInSeconds!)
+          })`,
+        ]
+        : []),
       `  reason:   ${reason}`,
     ],
   });
@@ -94,7 +131,19 @@ export async function fillInTheForm(s: Stage, form: Json): Promise<Request> {
   if (answer?.response_action === "errors") {
     throw new Stopped(`the form was refused: ${JSON.stringify(answer.errors)}`);
   }
-  return { device, duration, approverId };
+  return { device, duration, approverId, startAt };
+}
+
+/**
+ * Sets the start `inSeconds` ahead of the emulators' clock, as Slack's
+ * datetimepicker sends it (Unix seconds); returns it in ms.
+ */
+function pickStart(s: Stage, inSeconds: number): number {
+  const start = Math.floor(s.app.slack.now() / 1000) + inSeconds;
+  s.app.platform.forge(s.requester.id, START_LABEL, {
+    selected_date_time: start,
+  });
+  return start * 1000;
 }
 
 /** The picker's first device, and what it offered (for the transcript). */
@@ -130,13 +179,29 @@ async function pickDevice(
   return { device, choices };
 }
 
-/** The form's default duration, or `--duration` if the profile offers it. */
-async function pickDuration(s: Stage, form: Json): Promise<number> {
+/**
+ * The form's default duration, or `--duration` if the profile offers it;
+ * for an emergency, at most what break-glass allows.
+ */
+async function pickDuration(
+  s: Stage,
+  form: Json,
+  emergency = false,
+): Promise<number> {
   const { profile, opts } = s;
   const offered = durationChoices(profile.maxSeconds);
   let duration = Number(
     inputBlock(form, "For how long?").element.initial_option.value,
   );
+  const cap = profile.breakGlass?.maxSeconds ?? Infinity;
+  if (emergency && !opts.duration && duration > cap) {
+    duration = offered.filter((d) => d <= cap).at(-1) ?? offered[0];
+    await s.app.platform.choose(
+      s.requester.id,
+      "For how long?",
+      formatDuration(duration),
+    );
+  }
   if (opts.duration) {
     duration = parseDuration(opts.duration);
     if (!offered.includes(duration)) {
@@ -230,4 +295,36 @@ export async function decide(s: Stage, approverId: string): Promise<number> {
     throw new Stopped(`no approval request reached ${nameOf(approverId)}`);
   }
   return decidedAt;
+}
+
+/** The requester opens "My Tailscale access"; returns the view shown. */
+export async function openMyAccess(s: Stage, title: string): Promise<Json> {
+  const { platform } = s.app;
+  await platform.startWorkflow("my_tailscale_access", s.requester.id);
+  const view = platform.openView(s.requester.id).view;
+  s.sections.push({ title, lines: renderView(view, s.nameOf, s.style) });
+  return view;
+}
+
+/**
+ * The approval prompt in `userId`'s DMs as it is now (the app updates it
+ * in place), if they got one.
+ */
+export function promptTo(s: Stage, userId: string): Json | undefined {
+  return s.app.slack.messagesIn(userId).findLast((m) =>
+    JSON.stringify(m.blocks ?? []).includes('"text":"Approve"')
+  );
+}
+
+/** `approverId` clicks Approve on their prompt as it is now. */
+export async function approveFrom(s: Stage, approverId: string) {
+  const prompt = promptTo(s, approverId);
+  if (!prompt) {
+    throw new Stopped(`no approval request reached ${s.nameOf(approverId)}`);
+  }
+  await s.app.platform.click(approverId, prompt, "Approve");
+  s.sections.push({
+    title: `${s.who(approverId)} clicks ${s.style.green("Approve")}`,
+    lines: [],
+  });
 }

@@ -9,6 +9,7 @@ import type { Profile } from "../../lib/config_schema.ts";
 import type { RequestRecord } from "../../lib/requests/mod.ts";
 import type { TestApp } from "../app.ts";
 import type { FakeSlackUser } from "../emulator/slack.ts";
+import { formatDuration } from "../../lib/durations.ts";
 import { renderBlocks, type Style } from "../render.ts";
 import { pickRequester } from "./cast.ts";
 import type { LocalOptions } from "./options.ts";
@@ -106,7 +107,10 @@ export type Request = {
   /** The device option chosen in the picker. */
   device: Json;
   duration: number;
+  /** Who was asked; empty for an emergency (nobody is). */
   approverId: string;
+  /** The start chosen in the form (ms), if the access starts later. */
+  startAt?: number;
 };
 
 /** Ends the play early: the story could not go on, for this reason. */
@@ -133,4 +137,71 @@ export function newestRecord(s: Stage): RequestRecord {
   const found = requesterRecords(s).at(-1);
   if (!found) throw new Stopped("the request left no record");
   return found;
+}
+
+/** The record `id` as stored now; the story stops without it. */
+export function recordById(s: Stage, id: string): RequestRecord {
+  const found = s.app.slack.datastore("requests").get(id);
+  if (!found) throw new Stopped(`the record ${id} is gone`);
+  return found as unknown as RequestRecord;
+}
+
+/** The profile's attribute on `device`: its value and expiry, if any. */
+export function attribute(s: Stage, device: string) {
+  const attrs = s.app.tailscale.customAttributes(device);
+  return {
+    value: attrs.attributes[s.profile.key],
+    expiry: attrs.expiries[s.profile.key],
+  };
+}
+
+/** Moves the emulators' clock to `at` (ms), so what is due there fires. */
+export async function moveClock(
+  s: Stage,
+  at: number,
+  what: string,
+): Promise<void> {
+  const by = at - s.app.slack.now();
+  await s.app.platform.advanceClock(by);
+  s.sections.push({
+    title: `The clock moves forward ${
+      formatDuration(Math.round(by / 1000))
+    }, to ${what} (${new Date(at).toISOString()})`,
+    lines: [],
+  });
+}
+
+/** How many attribute writes Tailscale has had. */
+export function attributeWrites(s: Stage): number {
+  return s.app.tailscale.calls.filter((c) =>
+    c.method === "POST" && c.path.includes("/attributes/")
+  ).length;
+}
+
+/** A check of a story's outcome: whether it held, and the problem if not. */
+export type Check = [held: boolean, problem: string];
+
+/** The problems of the checks that did not hold. */
+export function problemsOf(checks: Check[]): string[] {
+  return checks.filter(([held]) => !held).map(([, problem]) => problem);
+}
+
+/**
+ * The transcript with its verdict: `good` when nothing went wrong, else
+ * `bad` and every problem.
+ */
+export function verdictOf(
+  s: Stage,
+  problems: string[],
+  good: string,
+  bad: string,
+  data: Record<string, unknown>,
+): Transcript {
+  const ok = problems.length === 0;
+  return {
+    sections: s.sections,
+    ok,
+    verdict: ok ? good : `${bad}: ${problems.join("; ")}`,
+    data,
+  };
 }

@@ -14,10 +14,15 @@ import {
   pickProfile,
   workspaceFor,
 } from "./cast.ts";
+import { playBreakGlass } from "./break_glass.ts";
 import { doctorApp, playDoctor } from "./doctor.ts";
 import { GROUP_SCOPES, playGroup } from "./group.ts";
+import { playLater } from "./later.ts";
 import { playLifecycle } from "./lifecycle.ts";
 import type { LocalOptions, Story } from "./options.ts";
+import { castBreakGlass, castEscalation, castTwoPerson } from "./policies.ts";
+import { playEscalation } from "./escalation.ts";
+import { playTwoPerson } from "./two_person.ts";
 import { playRequest } from "./request.ts";
 import { setStage, Stopped, type Transcript } from "./stage.ts";
 
@@ -39,31 +44,41 @@ export function storySetup(
 ): StorySetup {
   if (story === "doctor") return doctorApp();
   if (story === "group") {
-    const cast = castGroupProfile();
-    const users = workspaceFor(cast.profiles);
-    return {
-      cast,
-      users,
-      app: {
-        slack: { users },
-        ...(cast.swapIn
-          ? {
-            profiles: cast.swapIn,
-            admins: rawConfig.admins,
-            tailscaleLogins: rawConfig.tailscaleLogins,
-          }
-          : {}),
-        tailscale: { scopes: GROUP_SCOPES },
-      },
-    };
+    return castSetup(castGroupProfile(), { scopes: GROUP_SCOPES });
   }
+  if (story === "break-glass") return castSetup(castBreakGlass());
+  if (story === "two-person") return castSetup(castTwoPerson());
+  if (story === "escalation") return castSetup(castEscalation());
   // A bad --profile is the user's mistake: said before anything starts.
   const chosen = pickProfile(profile);
   const users = workspaceFor(config.profiles);
   return {
-    cast: { profiles: config.profiles, profile: chosen, demoGroup: false },
+    cast: { profiles: config.profiles, profile: chosen, demo: false },
     users,
     app: { slack: { users } },
+  };
+}
+
+/** The app for `cast`: its profiles swapped in when it has its own. */
+function castSetup(
+  cast: Casting,
+  tailscale?: AppOptions["tailscale"],
+): StorySetup {
+  const users = workspaceFor(cast.profiles);
+  return {
+    cast,
+    users,
+    app: {
+      slack: { users },
+      ...(cast.swapIn
+        ? {
+          profiles: cast.swapIn,
+          admins: rawConfig.admins,
+          tailscaleLogins: rawConfig.tailscaleLogins,
+        }
+        : {}),
+      ...(tailscale ? { tailscale } : {}),
+    },
   };
 }
 
@@ -91,11 +106,19 @@ export async function playStory(
       case "request":
         return await playRequest(s);
       case "group":
-        return await playGroup(s, setup.cast.demoGroup);
+        return await playGroup(s, setup.cast.demo);
       case "lifecycle":
         return await playLifecycle(s);
       case "doctor":
         return await playDoctor(s);
+      case "break-glass":
+        return await playBreakGlass(s, setup.cast);
+      case "later":
+        return await playLater(s);
+      case "two-person":
+        return await playTwoPerson(s, setup.cast);
+      case "escalation":
+        return await playEscalation(s, setup.cast);
     }
   } catch (e) {
     if (!(e instanceof Stopped)) throw e;
