@@ -36,6 +36,8 @@ export type Escalated = {
   channel: string;
   decided: RequestRecord;
   attribute: { value: unknown; expiry?: string };
+  /** The comment the grant left in Tailscale. */
+  comment: string;
   device: string;
   workflow: string;
 };
@@ -82,9 +84,23 @@ export async function playEscalation(
     ),
     decided: newestRecord(s),
     attribute: attribute(s, device),
+    comment: lastComment(s),
     device,
     workflow: run.status,
   });
+}
+
+/** The comment of the last attribute write (who approved, in Tailscale). */
+function lastComment(s: Stage): string {
+  const write = s.app.tailscale.calls.findLast((c) =>
+    c.method === "POST" && c.path.includes("/attributes/")
+  );
+  return String((write?.body as { comment?: unknown })?.comment ?? "");
+}
+
+/** A demo person's email, for Tailscale's comment. */
+function emailOf(s: Stage, id: string): string {
+  return s.users.find((u) => u.id === id)?.email ?? id;
 }
 
 /** What went wrong in `e`, one phrase each; empty when all held. */
@@ -103,6 +119,12 @@ export function escalationProblems(s: Stage, e: Escalated): string[] {
       `not granted by ${s.nameOf(e.offered[0])} (${e.decided.state})`,
     ],
     [e.attribute.value === true, "the attribute is not set"],
+    [
+      e.comment.includes(`approved by ${emailOf(s, e.offered[0])}`),
+      `Tailscale's comment does not name ${
+        s.nameOf(e.offered[0])
+      }: ${e.comment}`,
+    ],
     [e.workflow === "completed", `the request's workflow ${e.workflow}`],
   ]);
 }
