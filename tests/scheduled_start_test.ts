@@ -95,6 +95,11 @@ Deno.test("approved before its start: nothing in Tailscale until the start, then
     assertIncludes(textIn(app, alice), "is approved, starts later");
     assertIncludes(textIn(app, alice), `starts ${startDate}`);
     assertIncludes(textIn(app, bob), "Approved, starts later");
+    // My access counts its hour from the start, not from now.
+    await app.platform.startWorkflow("my_tailscale_access", alice);
+    const mine = JSON.stringify(app.platform.openView(alice).view.blocks);
+    assertIncludes(mine, "(1 hour from the start)");
+    assertIncludes(mine, `*Starts ${startDate}`);
     // Just before the start: still nothing granted.
     await app.platform.advanceClock(2 * HOUR - 5 * MINUTE);
     // Its trigger delivered early (as a stray delivery could be) is moot.

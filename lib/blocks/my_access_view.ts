@@ -148,12 +148,16 @@ function approvalLine(g: GrantRow): string {
 
 function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   const who = g.mine ? "" : `<@${g.requesterId}> · `;
+  // Before a later start, "left" would count time that is not granted.
+  const from = g.status.kind === "starts" ? g.status.at : now;
   const left = formatDuration(
-    Math.max(60, Math.round((g.expiresAt.getTime() - now.getTime()) / 1000)),
+    Math.max(60, Math.round((g.expiresAt.getTime() - from.getTime()) / 1000)),
   );
   const text = `${who}*${escapeMrkdwn(g.profile)}* on \`${
     escapeMrkdwn(g.device)
-  }\`\n${approvalLine(g)} · ends ${slackDate(g.expiresAt)} (${left} left)`;
+  }\`\n${approvalLine(g)} · ends ${slackDate(g.expiresAt)} (${left} ${
+    g.status.kind === "starts" ? "from the start" : "left"
+  })`;
   const buttons: Button[] = [];
   if (g.mine && g.extensionRoom >= 60) {
     buttons.push({
