@@ -552,6 +552,69 @@ sdkTest(
 );
 
 sdkTest(
+  "Slack: requesters by email and by group are checked like approvers; a guest requester is ! (allowGuests)",
+  async () => {
+    const checks = await checksFor({
+      profiles: [
+        {
+          description: "Production",
+          attribute: "custom:prodAccess",
+          approverEmails: ["bob@example.com"],
+          requesterEmails: [
+            "alice@example.com",
+            "zoe@example.com",
+            "gus@example.com",
+          ],
+          requesterGroups: ["S0APPROVE1", "S0NOSUCH01"],
+        },
+      ],
+      slack: {
+        users: [...slackPeople(), {
+          id: "U0GUEST01",
+          name: "gus",
+          real_name: "Gus Guest",
+          email: "gus@example.com",
+          tz: "UTC",
+          tz_label: "UTC",
+          tz_offset: 0,
+          is_restricted: true,
+        }],
+      },
+    });
+    lineWith(
+      checks,
+      "ok",
+      "alice@example.com: requester for Production: active Slack user",
+    );
+    lineWith(
+      checks,
+      "fail",
+      "zoe@example.com: requester for Production: no active Slack user",
+    );
+    lineWith(
+      checks,
+      "fail",
+      "zoe@example.com: requester for Production: no active Slack user has this email (a deactivated account is not found either): fix requesterEmails",
+    );
+    lineWith(
+      checks,
+      "warn",
+      "gus@example.com: requester for Production: this is a guest account, who may request only a profile with allowGuests: true",
+    );
+    lineWith(
+      checks,
+      "ok",
+      "S0APPROVE1: requester group for Production: 2 members",
+    );
+    lineWith(
+      checks,
+      "fail",
+      "S0NOSUCH01: requester group for Production: no such Slack user group, or it is disabled: fix requesterGroups",
+    );
+  },
+);
+
+sdkTest(
   "without a Slack client the Slack checks are skipped, saying how to run them",
   async () => {
     const checks = await checksFor({});

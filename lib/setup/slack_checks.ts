@@ -1,8 +1,8 @@
 /**
  * The Slack side of the setup, with the app's (or `SLACK_BOT_TOKEN`'s)
- * client: every approver email is an active person, every approver user
- * group exists and has members, the app can post to every notify channel,
- * and every admin email resolves. Only reads.
+ * client: every approver and requester email is an active person, every
+ * approver and requester user group exists and has members, the app can
+ * post to every notify channel, and every admin email resolves. Only reads.
  *
  * @module
  */
@@ -75,12 +75,16 @@ export async function checkSlack(
   }
   const checks: SetupCheck[] = [];
   for (const [email, profiles] of namedBy(config, (p) => p.approverEmails)) {
-    checks.push(
-      await person(client, email, `approver for ${profiles.join(", ")}`),
-    );
+    checks.push(await person(client, email, "approver", profiles));
   }
   for (const [id, profiles] of namedBy(config, (p) => p.approverGroups)) {
-    checks.push(await usergroup(client, id, profiles));
+    checks.push(await usergroup(client, id, "approver", profiles));
+  }
+  for (const [email, profiles] of namedBy(config, (p) => p.requesterEmails)) {
+    checks.push(await person(client, email, "requester", profiles));
+  }
+  for (const [id, profiles] of namedBy(config, (p) => p.requesterGroups)) {
+    checks.push(await usergroup(client, id, "requester", profiles));
   }
   const channels = namedBy(
     config,
@@ -92,7 +96,7 @@ export async function checkSlack(
     checks.push(await channel(client, id, profiles, appName));
   }
   for (const email of config.admins) {
-    checks.push(await person(client, email, "admin"));
+    checks.push(await person(client, email, "admin", []));
   }
   if (!checks.length) {
     checks.push(line(
@@ -104,14 +108,25 @@ export async function checkSlack(
   return checks;
 }
 
+/** Where an email or group sits in config.ts. */
+type Role = "approver" | "requester" | "admin";
+
+const EMAIL_FIELDS: Record<Role, string> = {
+  approver: "approverEmails",
+  requester: "requesterEmails",
+  admin: "admins",
+};
+
 /** An email is an active, human Slack user. */
 async function person(
   client: SlackClient,
   email: string,
-  role: string,
+  kind: Role,
+  profiles: string[],
 ): Promise<SetupCheck> {
   const res = await call(() => client.users.lookupByEmail({ email }));
-  const field = role === "admin" ? "admins" : "approverEmails";
+  const field = EMAIL_FIELDS[kind];
+  const role = profiles.length ? `${kind} for ${profiles.join(", ")}` : kind;
   if (!res.ok) {
     return line(
       "fail",
@@ -137,11 +152,20 @@ async function person(
     return line(
       "fail",
       email,
-      `${role}: this is a bot, who cannot click Approve: fix ` +
-        `${field} in config.ts`,
+      `${role}: this is a bot, who cannot ${
+        kind === "requester" ? "request access" : "click Approve"
+      }: fix ${field} in config.ts`,
     );
   }
-  if (account?.kind === "guest" && role !== "admin") {
+  if (account?.kind === "guest" && kind === "requester") {
+    return line(
+      "warn",
+      email,
+      `${role}: this is a guest account, who may request only a profile ` +
+        `with allowGuests: true`,
+    );
+  }
+  if (account?.kind === "guest" && kind === "approver") {
     return line(
       "fail",
       email,
@@ -161,9 +185,12 @@ async function person(
 async function usergroup(
   client: SlackClient,
   id: string,
+  kind: "approver" | "requester",
   profiles: string[],
 ): Promise<SetupCheck> {
-  const role = `approver group for ${profiles.join(", ")}`;
+  const role = `${kind} group for ${profiles.join(", ")}`;
+  const field = `${kind}Groups`;
+  const verb = kind === "approver" ? "approve" : "request access";
   const res = await call(() => client.usergroups.users.list({ usergroup: id }));
   if (!res.ok) {
     return line(
@@ -171,7 +198,7 @@ async function usergroup(
       id,
       res.error === "no_such_subteam"
         ? `${role}: no such Slack user group, or it is disabled: fix ` +
-          `approverGroups in config.ts (the group's ID, from its details)`
+          `${field} in config.ts (the group's ID, from its details)`
         : `${role}: ${
           slackProblem("usergroups.users.list", res.error, "usergroups:read")
         }`,
@@ -183,8 +210,8 @@ async function usergroup(
     : line(
       "fail",
       id,
-      `${role}: the user group has no members, so nobody can approve ` +
-        `through it: add people to it in Slack, or fix approverGroups`,
+      `${role}: the user group has no members, so nobody can ${verb} ` +
+        `through it: add people to it in Slack, or fix ${field}`,
     );
 }
 
