@@ -223,7 +223,7 @@ Deno.test("how a request ended, for the requester, approver and channel", () => 
       { kind: "granted", expiresAt: new Date(until), selfApproved: false },
       `:white_check_mark: Your access to ${what} is active until ${end} (approved by <@U2>).`,
       `:white_check_mark: Approved by <@U2>. Access is active until ${end}.`,
-      `<@U1> was granted Production in group:prod (alice@example.com) until ${until}`,
+      `<@U1> was granted Production in group:prod (alice@example.com) until ${end}`,
     ],
     [
       { kind: "denied", reason: "Use staging" },

@@ -170,7 +170,7 @@ function plainOutcome(s: RequestSummary, o: Outcome): string {
   } ${targetName(s.target)}`;
   switch (o.kind) {
     case "granted":
-      return `${who} was granted ${what} until ${o.expiresAt.toISOString()}`;
+      return `${who} was granted ${what} until ${slackDate(o.expiresAt)}`;
     case "denied":
       return `${who}'s request for ${what} was denied`;
     case "failed":
