@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { refinePolicies } from "./config_policies.ts";
 
 /** One day: the default and most common grant length. */
 export const DEFAULT_MAX_SECONDS = 86_400;
@@ -205,66 +206,6 @@ export const ProfileSchema = z.object({
   key: (p.attribute ?? p.group)!,
   maxExtendedSeconds: p.maxExtendedSeconds ?? p.maxSeconds,
 }));
-
-/** The approval policies' rules across fields (#16's options). */
-function refinePolicies(
-  p: {
-    approverEmails?: string[];
-    approverGroups?: string[];
-    approvalsRequired: number;
-    escalateAfterSeconds?: number;
-    requestTimeoutSeconds: number;
-    breakGlass?: { maxSeconds: number };
-    notifyChannel?: string;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  const emails = p.approverEmails?.length ?? 0;
-  const listed = emails > 0 || (p.approverGroups?.length ?? 0) > 0;
-  if (p.approvalsRequired > 1 && !listed) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["approvalsRequired"],
-      message:
-        "needs approverEmails or approverGroups: with more than one approval the request goes to every listed approver",
-    });
-  } else if (
-    p.approvalsRequired > 1 && !p.approverGroups?.length &&
-    emails < p.approvalsRequired
-  ) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["approvalsRequired"],
-      message:
-        `is ${p.approvalsRequired}, but approverEmails lists only ${emails}`,
-    });
-  }
-  if (p.escalateAfterSeconds !== undefined) {
-    if (p.escalateAfterSeconds >= p.requestTimeoutSeconds) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["escalateAfterSeconds"],
-        message:
-          `must be less than requestTimeoutSeconds (${p.requestTimeoutSeconds}): the request would expire first`,
-      });
-    }
-    if (!listed && p.notifyChannel === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["escalateAfterSeconds"],
-        message:
-          "needs approverEmails, approverGroups or notifyChannel: someone to escalate to",
-      });
-    }
-  }
-  if (p.breakGlass !== undefined && p.notifyChannel === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["breakGlass"],
-      message: "needs notifyChannel: emergency grants are announced there",
-    });
-  }
-}
 
 /** Slack email → Tailscale login, for people whose logins differ. */
 const LoginMap = z.record(Email, Email, {

@@ -9,7 +9,7 @@ import type { Profile } from "../config_schema.ts";
 import { formatDuration } from "../durations.ts";
 import { FIELD, GRANT_MODE } from "../slack/mod.ts";
 import { type Block, type OptionObject, plain } from "./block_kit.ts";
-import { profileBlockId } from "./request_form.ts";
+import { profileBlockId } from "./form_ids.ts";
 
 /** The emergency field's label. */
 export const EMERGENCY_LABEL = "How should it be granted?";

@@ -13,6 +13,8 @@ export * from "./my_access_view.ts";
 export * from "./my_access_forms.ts";
 export * from "./outcome_messages.ts";
 export * from "./request_form.ts";
+export * from "./approver_field.ts";
+export * from "./form_ids.ts";
 export * from "./scheduled_messages.ts";
 export * from "./block_kit.ts";
 export * from "./break_glass_form.ts";

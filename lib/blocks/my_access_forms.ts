@@ -11,7 +11,8 @@ import { escapeMrkdwn } from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
 import { FIELD } from "../slack/mod.ts";
 import { MAX_NOTE_LENGTH, slackDate } from "./approval_messages.ts";
-import { approverBlock, reasonBlock } from "./request_form.ts";
+import { approverBlock } from "./approver_field.ts";
+import { reasonBlock } from "./request_form.ts";
 import { type Block, type ModalView, mrkdwn, plain } from "./block_kit.ts";
 
 /** callback_id of the extension form. */

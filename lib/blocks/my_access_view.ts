@@ -8,7 +8,7 @@
 import type { TailscaleStatus } from "../grants/mod.ts";
 import { escapeMrkdwn, truncate } from "../devices/mod.ts";
 import { formatDuration } from "../durations.ts";
-import { mentions, slackDate } from "./approval_messages.ts";
+import { slackDate } from "./approval_messages.ts";
 import {
   type Block,
   type Button,
@@ -16,6 +16,7 @@ import {
   mrkdwn,
   plain,
 } from "./block_kit.ts";
+import { approvalLine, statusLine, waitingFor } from "./my_access_lines.ts";
 
 /** callback_id of the list modal. */
 export const MY_ACCESS_CALLBACK_ID = "my_access";
@@ -96,55 +97,6 @@ export type MyAccessInput = {
   notice?: string;
   now: Date;
 };
-
-function statusLine(status: TailscaleStatus): string | null {
-  switch (status.kind) {
-    case "as_granted":
-      return null;
-    case "removed":
-      return ":warning: *Removed outside this app*: Tailscale no longer has this attribute on the device.";
-    case "not_in_group":
-      return ":warning: *Removed outside this app*: the login is no longer in the group in the policy file.";
-    case "device_gone":
-      return ":warning: *Device removed from the tailnet*: nothing has this access any more.";
-    case "changed":
-      return `:warning: *Changed outside this app*: Tailscale ${
-        status.until
-          ? `keeps it until ${slackDate(status.until)}`
-          : "keeps it with no expiry"
-      }.`;
-    case "starts":
-      return `:calendar: *Starts ${
-        slackDate(status.at)
-      }*: approved, nothing is granted until then.`;
-    case "unknown":
-      return `:grey_question: Could not check with Tailscale: ${
-        escapeMrkdwn(status.error)
-      }`;
-  }
-}
-
-/** Who approved it, or that it was emergency access and who acknowledged. */
-/** Who a pending request waits for, and who has approved already. */
-function waitingFor(p: PendingRow): string {
-  const asked = p.askedIds?.length ? p.askedIds : [p.approverId];
-  const approved = p.approvedIds ?? [];
-  return `${mentions(asked.filter((id) => !approved.includes(id)))}${
-    approved.length ? ` (approved by ${mentions(approved)})` : ""
-  }`;
-}
-
-function approvalLine(g: GrantRow): string {
-  if (!g.breakGlass) {
-    return `Approved by ${mentions(g.approverIds ?? [g.approverId])}`;
-  }
-  const { acknowledgedBy: by, acknowledgedAt: at } = g.breakGlass;
-  return `:rotating_light: Emergency access · ${
-    by
-      ? `acknowledged by <@${by}>${at ? ` ${slackDate(at)}` : ""}`
-      : "not acknowledged yet"
-  }`;
-}
 
 function grantBlocks(g: GrantRow, admin: boolean, now: Date): Block[] {
   const who = g.mine ? "" : `<@${g.requesterId}> · `;
