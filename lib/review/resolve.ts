@@ -72,11 +72,23 @@ export async function resolveRecord(
   if (!profile) {
     return { ok: false, message: profileGoneText(record.attribute) };
   }
-  // Before anything is granted: may the requester still ask for it?
-  const refused = describeOnly
-    ? null
-    : await requesterRefusal(ctx, profile, record);
+  // Before anything is granted: may the requester still ask for it? Asked
+  // beside the reads below (only reads), and said first when it refuses.
+  const [refused, resolved] = await Promise.all([
+    describeOnly ? null : requesterRefusal(ctx, profile, record),
+    resolveTarget(ctx, record, profile, describeOnly),
+  ]);
   if (refused) return { ok: false, message: refused };
+  return resolved;
+}
+
+/** The request's target (a device or a group) read again from Tailscale. */
+async function resolveTarget(
+  ctx: DecisionContext,
+  record: RequestRecord,
+  profile: Profile,
+  describeOnly: boolean,
+): Promise<Resolution> {
   const built = tailscaleFromEnv(ctx.env, ctx.client, ctx.deadline);
   if (!built.ok) {
     return { ok: false, message: notConnectedText(built.missing) };
