@@ -231,3 +231,31 @@ Deno.test("a start that has passed or is more than 7 days ahead is refused on th
     assertEquals(await app.platform.submit(alice), {});
   });
 });
+
+Deno.test("a request that starts later may be approved any time before its start, past the profile's request timeout", async () => {
+  const profiles = LATER_PROFILES.map((p) =>
+    p.attribute === "custom:prodAccess"
+      ? { ...p, requestTimeoutSeconds: 3600 }
+      : p
+  );
+  await withApp({ profiles }, async (app) => {
+    // Starts in 3 hours; the profile's timeout is 1 hour.
+    const { record, startMs } = await requestLater(app, 3 * HOUR);
+    await app.platform.advanceClock(2 * HOUR);
+    assertEquals(recordOf(app, record.id).state, "pending", "still waiting");
+    await approve(app, bob, newestPrompt(app));
+    assertEquals(recordOf(app, record.id).state, "scheduled");
+    await app.platform.advanceClock(HOUR + MINUTE);
+    assertEquals(recordOf(app, record.id).state, "granted");
+    assertEquals(prodExpiry(app), startMs + HOUR);
+  });
+  await withApp({ profiles }, async (app) => {
+    // Nobody decides: it expires at its start, not after 1 hour.
+    const { record } = await requestLater(app, 3 * HOUR);
+    await app.platform.advanceClock(2 * HOUR);
+    assertEquals(recordOf(app, record.id).state, "pending");
+    await app.platform.advanceClock(HOUR + MINUTE);
+    assertEquals(recordOf(app, record.id).state, "expired");
+    assertEquals(attributeWrites(app).length, 0);
+  });
+});

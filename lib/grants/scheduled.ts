@@ -15,7 +15,12 @@ import { nudgeMessage, reminderMessage } from "../blocks/mod.ts";
 import { findProfile, type Profile } from "../config_schema.ts";
 import { WORKFLOWS } from "../context.ts";
 import { formatDuration } from "../durations.ts";
-import { requireExpiry, type TypedRecord, withEvent } from "../requests/mod.ts";
+import {
+  decisionTimeoutSeconds,
+  requireExpiry,
+  type TypedRecord,
+  withEvent,
+} from "../requests/mod.ts";
 import {
   type DecisionContext,
   escalate,
@@ -174,14 +179,13 @@ async function nudge(
   now: Date,
 ): Promise<void> {
   if (record.state !== "pending") return;
-  const deadline = new Date(
-    Date.parse(record.created_at) + profile.requestTimeoutSeconds * 1000,
-  );
+  const timeout = decisionTimeoutSeconds(record, profile.requestTimeoutSeconds);
+  const deadline = new Date(Date.parse(record.created_at) + timeout * 1000);
   if (deadline <= now) return;
   // One nudge per planned time that has come (a re-delivery sends none).
   const due = approverReminderTimes(
     new Date(record.created_at),
-    profile.requestTimeoutSeconds,
+    timeout,
     profile.escalateAfterSeconds,
   ).filter((at) => at.getTime() <= now.getTime() + 1000).length;
   const sent = record.history.filter((h) => h.event === "nudged").length;
@@ -202,7 +206,10 @@ async function timeOut(
   now: Date,
 ): Promise<void> {
   if (record.state !== "pending") return;
-  const timeout = (profile?.requestTimeoutSeconds ?? 0) * 1000;
+  const timeout = decisionTimeoutSeconds(
+    record,
+    profile?.requestTimeoutSeconds ?? 0,
+  ) * 1000;
   if (now.getTime() < Date.parse(record.created_at) + timeout - 1000) return;
   await endPending(ctx, record, profile, "expired", "app", now);
 }

@@ -125,3 +125,28 @@ export function isScheduledGrant(
 ): boolean {
   return record.state === "scheduled";
 }
+
+/**
+ * How long a pending request waits for its decision, in seconds from its
+ * creation: the profile's `requestTimeoutSeconds`, or until its start when
+ * that is later, since a request that starts later may be approved any
+ * time before it starts.
+ *
+ * @example
+ * ```ts
+ * const timeout = decisionTimeoutSeconds(record, profile.requestTimeoutSeconds);
+ * const due = Date.parse(record.created_at) + timeout * 1000;
+ * ```
+ */
+export function decisionTimeoutSeconds(
+  record: Pick<RequestRecord, "starts_at" | "created_at">,
+  requestTimeoutSeconds: number,
+): number {
+  const start = startOf(record);
+  const created = Date.parse(record.created_at);
+  if (!start || !Number.isFinite(created)) return requestTimeoutSeconds;
+  return Math.max(
+    requestTimeoutSeconds,
+    Math.ceil((start.getTime() - created) / 1000),
+  );
+}

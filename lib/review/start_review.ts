@@ -8,6 +8,7 @@
 import {
   type AccessRequest,
   claimPrompt,
+  decisionTimeoutSeconds,
   DEFAULT_SETTLE_MS,
   newRecord,
   type RequestRecord,
@@ -152,7 +153,7 @@ async function askApprover(
     record.id,
     pendingEvents(
       new Date(record.created_at),
-      r.profile.requestTimeoutSeconds,
+      decisionTimeoutSeconds(record, r.profile.requestTimeoutSeconds),
       r.profile.escalateAfterSeconds,
     ),
     new Date(),
