@@ -106,6 +106,13 @@ async function acknowledge(
   profile: Profile,
   actor: string,
 ): Promise<StepResult> {
+  // Read again just before the write (no conditional write exists): a
+  // revoke or an end since the click's first read is kept, not overwritten.
+  const now = new Date();
+  record = await ctx.store.get(record.id) ?? record;
+  if (!isActiveGrant(record, now)) {
+    return await answer(ctx, actor, endedText(record));
+  }
   if (record.acknowledged_by) {
     const at = Date.parse(record.acknowledged_at ?? "");
     return await answer(
@@ -116,7 +123,6 @@ async function acknowledge(
       }.`,
     );
   }
-  const now = new Date();
   await ctx.store.put(withEvent(
     { ...record, acknowledged_by: actor, acknowledged_at: now.toISOString() },
     "acknowledged",
