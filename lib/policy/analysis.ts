@@ -68,6 +68,45 @@ export function requiresTrue(condition: string, attribute: string): boolean {
   return match !== null && match[1].toLowerCase() === attribute.toLowerCase();
 }
 
+/**
+ * The postures of `policy` with a condition requiring `attribute` to be
+ * true, in the file's order.
+ *
+ * @example
+ * ```ts
+ * posturesRequiring(policy, "custom:prodAccess"); // ["posture:prodAccess"]
+ * ```
+ */
+export function posturesRequiring(
+  policy: PolicySections,
+  attribute: string,
+): string[] {
+  return Object.entries(policy.postures ?? {})
+    .filter(([, conditions]) =>
+      conditions.some((c) => requiresTrue(c, attribute))
+    )
+    .map(([name]) => name);
+}
+
+/**
+ * Whether a rule needs one of `postures`: its own `srcPosture`, or without
+ * one the file's `defaultSrcPosture`, names one.
+ *
+ * @example
+ * ```ts
+ * const gated = rules.filter((r) => needsPosture(r, policy, postures));
+ * ```
+ */
+export function needsPosture(
+  rule: { srcPosture?: string[] },
+  policy: PolicySections,
+  postures: readonly string[],
+): boolean {
+  return (rule.srcPosture ?? policy.defaultSrcPosture ?? []).some((p) =>
+    postures.includes(p)
+  );
+}
+
 /** The rules (grants, then ACLs) whose `srcPosture` names `posture`. */
 function rulesUsing(policy: PolicySections, posture: string): Rules {
   return [...policy.grants ?? [], ...policy.acls ?? []].filter((rule) =>
@@ -86,11 +125,7 @@ function postureCheck(
 ): PolicyCheck {
   const subject = profile.description;
   const nothing = `approving ${profile.description} changes no access`;
-  const postures = Object.entries(policy.postures ?? {})
-    .filter(([, conditions]) =>
-      conditions.some((c) => requiresTrue(c, attribute))
-    )
-    .map(([name]) => name);
+  const postures = posturesRequiring(policy, attribute);
   if (!postures.length) {
     const name = `posture:${attribute.slice("custom:".length)}`;
     return {

@@ -12,8 +12,13 @@
 import { getNodeValue, type Node, parseTree } from "jsonc-parser";
 import { z } from "zod";
 import type { Profile } from "../config_schema.ts";
-import { requiresTrue } from "./analysis.ts";
-import { type PolicySections, readPolicySections } from "./policy_shape.ts";
+import { needsPosture, posturesRequiring } from "./analysis.ts";
+import {
+  canonicalKeys,
+  lineAndColumn,
+  type PolicySections,
+  readPolicySections,
+} from "./policy_shape.ts";
 
 /** How many rules a summary keeps; the rest are only counted. */
 export const MAX_RULES_SHOWN = 3;
@@ -86,6 +91,7 @@ export function opensOf(
   const opens = profile.attribute !== undefined
     ? postureGate(read.policy, profile.attribute)
     : (rule: RuleFields) => rule.src?.includes(profile.group ?? "") ?? false;
+  const fieldNames = Object.keys(RuleFields.shape);
   const sections: Section[] = profile.attribute !== undefined
     ? ["grants", "acls"]
     : ["grants", "acls", "ssh"];
@@ -95,7 +101,9 @@ export function opensOf(
   });
   const matched = sections.flatMap((section) =>
     rulesIn(root, section).flatMap((rule) => {
-      const fields = RuleFields.safeParse(canonical(rule.value));
+      const fields = RuleFields.safeParse(
+        canonicalKeys(rule.value, fieldNames),
+      );
       return fields.success && opens(fields.data)
         ? [{ rule, fields: fields.data }]
         : [];
@@ -104,7 +112,7 @@ export function opensOf(
   return {
     rules: matched.slice(0, MAX_RULES_SHOWN).map(({ rule, fields }) => ({
       targets: shorten(targetsOf(rule.section, fields)),
-      line: lineOf(policyText, rule.offset),
+      line: lineAndColumn(policyText, rule.offset).line,
     })),
     more: Math.max(0, matched.length - MAX_RULES_SHOWN),
   };
@@ -118,17 +126,8 @@ function postureGate(
   policy: PolicySections,
   attribute: string,
 ): (rule: RuleFields) => boolean {
-  const postures = new Set(
-    Object.entries(policy.postures ?? {})
-      .filter(([, conditions]) =>
-        conditions.some((c) => requiresTrue(c, attribute))
-      )
-      .map(([name]) => name),
-  );
-  return (rule) =>
-    (rule.srcPosture ?? policy.defaultSrcPosture ?? []).some((p) =>
-      postures.has(p)
-    );
+  const postures = posturesRequiring(policy, attribute);
+  return (rule) => needsPosture(rule, policy, postures);
 }
 
 /** The rule objects of one section, wherever its key's case differs. */
@@ -146,20 +145,6 @@ function rulesIn(root: Node | undefined, section: Section): RuleAt[] {
       offset: node.offset,
       value: getNodeValue(node),
     }));
-}
-
-/** A rule's keys renamed to RuleFields' names, case aside. */
-function canonical(value: unknown): unknown {
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    return value;
-  }
-  const names = Object.keys(RuleFields.shape);
-  return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [
-      names.find((n) => n.toLowerCase() === key.toLowerCase()) ?? key,
-      v,
-    ]),
-  );
 }
 
 /** "all ports" for `*`, else the ports as the file writes them. */
@@ -195,16 +180,6 @@ function shorten(text: string): string {
   return text.length <= MAX_TARGETS_LENGTH
     ? text
     : `${text.slice(0, MAX_TARGETS_LENGTH - 1)}…`;
-}
-
-/** 1-based line of `offset` in `text`. */
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset;) {
-    line++;
-    i = text.indexOf("\n", i + 1);
-  }
-  return line;
 }
 
 /** What the message says when the policy could not be read. */

@@ -49,8 +49,17 @@ const TOP_FIELDS = Object.keys(PolicySchema.shape);
 const RULE_FIELDS = Object.keys(Rule.shape);
 const ATTR_FIELDS = Object.keys(AttrConfig.shape);
 
-/** `value`'s keys renamed to the matching name in `fields`, case aside. */
-function canonicalKeys(value: unknown, fields: string[]): unknown {
+/**
+ * `value`'s keys renamed to the matching name in `fields`, case aside, as
+ * Go's encoding/json matches them.
+ *
+ * @example
+ * ```ts
+ * canonicalKeys({ SrcPosture: ["posture:x"] }, ["srcPosture"]);
+ * // { srcPosture: ["posture:x"] }
+ * ```
+ */
+export function canonicalKeys(value: unknown, fields: string[]): unknown {
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return value;
   }
@@ -83,7 +92,10 @@ function canonicalPolicy(value: unknown): unknown {
 }
 
 /** 1-based line and column of `offset` in `text`. */
-function lineAndColumn(text: string, offset: number) {
+export function lineAndColumn(
+  text: string,
+  offset: number,
+): { line: number; column: number } {
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };

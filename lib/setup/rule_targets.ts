@@ -8,7 +8,12 @@
  * @module
  */
 import { parse } from "jsonc-parser";
-import { requiresTrue } from "../policy/mod.ts";
+import {
+  needsPosture,
+  type PolicySections,
+  posturesRequiring,
+  readPolicySections,
+} from "../policy/mod.ts";
 
 /** A test's parts: who, to where, and which rule they come from. */
 export type RuleTest = {
@@ -119,21 +124,18 @@ function readRules(policy: unknown): Rule[] {
 
 /** Logins that can stand for `entry` of a rule's `src`, best first. */
 function membersOf(
-  policy: unknown,
+  policy: PolicySections,
   entry: string,
   everyone: readonly string[],
 ): string[] {
   if (entry === "*" || entry === "autogroup:member") return [...everyone];
   if (entry.startsWith("group:")) {
-    const groups = field(policy, "groups");
-    const key = Object.keys(groups ?? {}).find((k) =>
+    const key = Object.keys(policy.groups ?? {}).find((k) =>
       k.toLowerCase() === entry.toLowerCase()
     );
     return key === undefined
       ? []
-      : strings((groups as Record<string, unknown>)[key]).filter((m) =>
-        m.includes("@") && !m.includes(":")
-      );
+      : policy.groups![key].filter((m) => m.includes("@") && !m.includes(":"));
   }
   if (entry.startsWith("tag:")) return [entry];
   return entry.includes("@") && !entry.includes(":") ? [entry] : [];
@@ -157,16 +159,13 @@ export function chooseRuleTest(
   attribute: string,
   everyone: readonly string[],
 ): RuleTestChoice {
-  const policy = parse(policyText, [], { allowTrailingComma: true });
-  const postures = Object.entries(
-    (field(policy, "postures") ?? {}) as Record<string, unknown>,
-  ).filter(([, conditions]) =>
-    strings(conditions).some((c) => requiresTrue(c, attribute))
-  ).map(([name]) => name);
-  const defaults = strings(field(policy, "defaultSrcPosture"));
-  const rules = readRules(policy).filter((rule) =>
-    (rule.srcPosture ?? defaults).some((p) => postures.includes(p))
-  );
+  const read = readPolicySections(policyText);
+  if (!read.ok) return { ok: false, reason: read.problem };
+  const { policy } = read;
+  const postures = posturesRequiring(policy, attribute);
+  // The sections' rules carry no destinations: read those from the text.
+  const rules = readRules(parse(policyText, [], { allowTrailingComma: true }))
+    .filter((rule) => needsPosture(rule, policy, postures));
   if (!rules.length) {
     return { ok: false, reason: `no rule requires ${attribute}` };
   }
