@@ -21,10 +21,9 @@ import { findProfile, type Profile } from "../config_schema.ts";
 import { isActiveGrant, revokeGrant } from "../grants/mod.ts";
 import { escapeMrkdwn } from "../devices/mod.ts";
 import { post } from "../slack/mod.ts";
-import { errorText } from "../text.ts";
 import type { DecisionContext, StepResult } from "./context.ts";
 import { mayReviewBreakGlass } from "./break_glass_people.ts";
-import { NO_RECORD_TEXT, recordUnreadableText } from "./sentences.ts";
+import { clickedRecord } from "./decide.ts";
 
 /** The reason a revoke from an approver's emergency DM is recorded with. */
 export const BREAK_GLASS_REVOKE_REASON =
@@ -64,13 +63,9 @@ export async function handleBreakGlassAction(
   input: BreakGlassInput,
 ): Promise<StepResult> {
   const { actor } = input;
-  let record: TypedRecord | null;
-  try {
-    record = await ctx.store.get(input.requestId);
-  } catch (e) {
-    return await answer(ctx, actor, recordUnreadableText(errorText(e)));
-  }
-  if (!record) return await answer(ctx, actor, NO_RECORD_TEXT);
+  const read = await clickedRecord(ctx, input.requestId, actor);
+  if (!("record" in read)) return read.answered;
+  const { record } = read;
   const profile = findProfile(ctx.config, record.attribute);
   if (!record.break_glass || !profile) {
     return await answer(ctx, actor, "This is not an emergency grant.");

@@ -73,13 +73,9 @@ export async function handleDecision(
   input: DecisionInput,
 ): Promise<StepResult> {
   const { actor } = input;
-  let record: TypedRecord | null;
-  try {
-    record = await ctx.store.get(input.requestId);
-  } catch (e) {
-    return await refuse(ctx, actor, recordUnreadableText(errorText(e)));
-  }
-  if (!record) return await refuse(ctx, actor, NO_RECORD_TEXT);
+  const read = await clickedRecord(ctx, input.requestId, actor);
+  if (!("record" in read)) return read.answered;
+  const { record } = read;
   // Whoever was asked may decide: the approver, every approver of a
   // two-person profile, anyone an escalation reached.
   const asked = askedOf(record);
@@ -102,6 +98,34 @@ export async function handleDecision(
   // The approver closed the form without deciding: nothing to do.
   if (input.decision === "none") return NONE;
   return await decidePending(ctx, record, input);
+}
+
+/**
+ * The record a click is about, or, when it cannot be read or is gone, the
+ * answer the clicker was already given.
+ *
+ * @example
+ * ```ts
+ * const read = await clickedRecord(ctx, input.requestId, actor);
+ * if (!("record" in read)) return read.answered;
+ * ```
+ */
+export async function clickedRecord(
+  ctx: DecisionContext,
+  requestId: string,
+  actor: string,
+): Promise<{ record: TypedRecord } | { answered: StepResult }> {
+  let record: TypedRecord | null;
+  try {
+    record = await ctx.store.get(requestId);
+  } catch (e) {
+    return {
+      answered: await refuse(ctx, actor, recordUnreadableText(errorText(e))),
+    };
+  }
+  return record
+    ? { record }
+    : { answered: await refuse(ctx, actor, NO_RECORD_TEXT) };
 }
 
 /** Tells whoever clicked why nothing was decided. */

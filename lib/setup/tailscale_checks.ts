@@ -9,14 +9,13 @@
  */
 import type { Config } from "../config_schema.ts";
 import {
-  type CachedToken,
   type Device,
+  memoryTokenCache,
   readTailscaleSettings,
   REQUIRED_VARIABLES,
   TailscaleApiError,
   TailscaleClient,
   type TailscaleSettings,
-  type TokenCache,
 } from "../tailscale/mod.ts";
 import { errorText } from "../text.ts";
 import { lineIn, type SetupCheck } from "./report.ts";
@@ -56,19 +55,6 @@ const WHERE = "Tailscale admin console → Settings → OAuth clients";
 const CHECK_RETRY_BUDGET_MS = 3_000;
 
 /**
- * A token cache in memory: the checks must not write the app's datastore,
- * and one run needs one token.
- */
-function memoryCache(): TokenCache {
-  const items = new Map<string, CachedToken>();
-  return {
-    get: (k) => Promise.resolve(items.get(k) ?? null),
-    put: (k, t) => Promise.resolve(void items.set(k, t)),
-    delete: (k) => Promise.resolve(void items.delete(k)),
-  };
-}
-
-/**
  * A client for read-only checks, from `env`: tokens kept in memory (never
  * in the app's datastore) and a short retry budget; or the variables
  * still to set.
@@ -87,7 +73,7 @@ export function checksClient(
   | { ok: false; missing: string[] } {
   const read = readTailscaleSettings(env);
   if (!read.ok) return read;
-  const client = new TailscaleClient(read.settings, memoryCache(), {
+  const client = new TailscaleClient(read.settings, memoryTokenCache(), {
     retry: { budgetMs: CHECK_RETRY_BUDGET_MS },
     ...(fetchFn ? { fetch: fetchFn } : {}),
   });

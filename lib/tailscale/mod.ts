@@ -28,6 +28,7 @@ export { DeviceSchema } from "./schemas.ts";
 export { readTailscaleSettings, REQUIRED_VARIABLES } from "./settings.ts";
 export type { TailscaleSettings } from "./settings.ts";
 export type { CachedToken, TokenCache } from "./token_cache.ts";
+export { memoryTokenCache } from "./token_cache.ts";
 
 /** Either a ready client, or the environment variables still to set. */
 export type ClientResult =

@@ -73,3 +73,21 @@ export function datastoreTokenCache(client: SlackClient): TokenCache {
 function errorName(e: unknown): string {
   return e instanceof Error ? e.name : "unknown error";
 }
+
+/**
+ * A token cache in memory, for one process that must not write the app's
+ * datastore (the setup checks): one run needs one token.
+ *
+ * @example
+ * ```ts
+ * const tailscale = new TailscaleClient(settings, memoryTokenCache());
+ * ```
+ */
+export function memoryTokenCache(): TokenCache {
+  const items = new Map<string, CachedToken>();
+  return {
+    get: (k) => Promise.resolve(items.get(k) ?? null),
+    put: (k, t) => Promise.resolve(void items.set(k, t)),
+    delete: (k) => Promise.resolve(void items.delete(k)),
+  };
+}
